@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { reportFatal } from './cli-errors';
+import { loadConfig } from './config/config';
+import { seedDatabase } from './db/seed';
+import { openMigrated, serve } from './main';
+import { createLogger } from './observability/logger';
+import { runTaxonomyImportCli } from './taxonomy/import';
+
+const USAGE = `usage: aluskort <command>
+  serve                    run pending migrations, seed, and serve the API (default)
+  migrate                  apply pending migrations
+  seed                     load the default taxonomy, playbooks and FP patterns (idempotent)
+  taxonomy-import <file>…  import a MITRE ATT&CK STIX 2.1 bundle or an ATLAS.yaml`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...args] = argv;
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  switch (command) {
+    case 'serve':
+      await serve(config, logger);
+      return -1; // keep running
+    case 'migrate': {
+      const { db, migrations } = await openMigrated(config, logger);
+      await db.close();
+      process.stdout.write(`${migrations} migrations applied (${db.kind} database)\n`);
+      return 0;
+    }
+    case 'seed': {
+      const { db } = await openMigrated(config, logger);
+      try {
+        const counts = await seedDatabase(db.prisma, { tenantId: 'default' });
+        process.stdout.write(`${JSON.stringify(counts)}\n`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'taxonomy-import': {
+      if (args.length === 0) {
+        process.stderr.write('taxonomy-import needs at least one file\n');
+        return 2;
+      }
+      const { db } = await openMigrated(config, logger);
+      try {
+        return await runTaxonomyImportCli(db.prisma, args, process.stdout);
+      } finally {
+        await db.close();
+      }
+    }
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code);
+}, reportFatal);

@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { type AppConfig, loadConfig } from './config/config';
+import { type Database, openDatabase } from './db/database';
+import { ensureAuditPartitions } from './audit/partitions';
+import { runMigrations } from './db/migrate';
+import { reportFatal } from './cli-errors';
+import { seedDatabase } from './db/seed';
+import { createApp } from './app';
+import { createLogger, type Logger } from './observability/logger';
+
+/** Opens the configured database and applies pending migrations. */
+export async function openMigrated(config: AppConfig, logger: Logger): Promise<{ db: Database; migrations: number }> {
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.databasePoolMax,
+  });
+  try {
+    const driver = await db.sqlDriver();
+    try {
+      const report = await runMigrations(driver);
+      if (report.applied.length > 0) logger.info({ applied: report.applied }, 'migrations applied');
+      const partitions = await ensureAuditPartitions(driver);
+      if (partitions > 0) logger.info({ partitions }, 'audit partitions created');
+      return { db, migrations: report.total };
+    } finally {
+      await driver.close();
+    }
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Process entry for the API server: migrate, seed, listen, shut down gracefully on SIGTERM/SIGINT. */
+export async function serve(config: AppConfig, logger: Logger): Promise<void> {
+  const started = Date.now();
+  const { db, migrations } = await openMigrated(config, logger);
+  if (config.seedOnStart) {
+    const seeded = await seedDatabase(db.prisma, { tenantId: 'default' });
+    logger.info({ seeded }, 'seed checked');
+  }
+  const app = createApp({ db, logger, migrationsApplied: migrations });
+  await app.listen(config.port, config.host);
+  logger.info({ database: db.kind, startupMs: Date.now() - started }, 'ready');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  Promise.resolve()
+    .then(() => {
+      const config = loadConfig();
+      return serve(config, createLogger(config.logLevel));
+    })
+    .catch(reportFatal);
+}
