@@ -1,57 +1,128 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Redis } from 'ioredis';
 import type { Database } from './db/database';
+import { mountGraphQL } from './graphql/server';
+import { buildAppSchema } from './graphql/schema';
+import type { QueryLimits } from './graphql/limits';
+import { type RateLimiter, createMemoryRateLimiter, createRedisRateLimiter } from './graphql/rate-limit';
 import type { Logger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import { createServices, type Services } from './services';
 
-export interface AppDeps {
+export interface AppOptions {
   db: Database;
   logger: Logger;
   /** Migration count known at boot (avoids a query per health check). */
   migrationsApplied: number;
+  /** Redis for rate limits (and, later, pub/sub and queues); in-process equivalents otherwise. */
+  redis?: Redis;
+  limits?: Partial<QueryLimits>;
+  rateLimit?: { capacity: number; refillPerSecond: number };
+  maxBodyBytes?: number;
+  wsMaxPayload?: number;
+  connectionInitWaitTimeoutMs?: number;
+  maxSubscriptionsPerConnection?: number;
 }
 
 export interface App {
   server: http.Server;
+  services: Services;
   /** Listens and resolves with the bound port (0 picks a free one). */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting, drains in-flight requests, then closes the database. */
+  /** Stops accepting, drains HTTP and WebSockets, then closes Redis and the database. */
   close(): Promise<void>;
 }
 
+export const DEFAULT_RATE_LIMIT = { capacity: 600, refillPerSecond: 100 };
+
 /** Wires the HTTP surface. Tests call it with their own database and a random port. */
-export function createApp(deps: AppDeps): App {
-  const { db, logger } = deps;
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { db, logger } = opts;
   const app = express();
   app.disable('x-powered-by');
+  const server = http.createServer(app);
+  const metrics = createMetrics();
+  const services = createServices({ prisma: db.prisma, logger });
 
-  // Liveness: the process is up and knows which database it runs on.
   app.get('/healthz', (_req, res) => {
     res.json({
       status: 'ok',
-      database: { kind: db.kind, migrations: deps.migrationsApplied },
+      database: { kind: db.kind, migrations: opts.migrationsApplied },
       uptimeSeconds: Math.round(process.uptime()),
     });
   });
 
-  // Readiness: the database answers and every migration is applied.
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, { ok: boolean; error?: string }> = {};
     try {
       const rows = await db.prisma.$queryRaw<{ n: number }[]>`
         SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
       const n = rows[0]?.n ?? 0;
-      checks.database = n >= deps.migrationsApplied ? { ok: true } : { ok: false, error: 'migrations missing' };
+      checks.database = n >= opts.migrationsApplied ? { ok: true } : { ok: false, error: 'migrations missing' };
     } catch (err) {
       checks.database = { ok: false, error: (err as Error).message };
+    }
+    if (opts.redis) {
+      try {
+        await opts.redis.ping();
+        checks.redis = { ok: true };
+      } catch (err) {
+        checks.redis = { ok: false, error: (err as Error).message };
+      }
     }
     const ok = Object.values(checks).every((c) => c.ok);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks });
   });
 
-  const server = http.createServer(app);
+  app.get('/metrics', async (_req, res) => {
+    const pool = db.poolStats();
+    if (pool) {
+      metrics.dbPool.set({ state: 'total' }, pool.total);
+      metrics.dbPool.set({ state: 'idle' }, pool.idle);
+      metrics.dbPool.set({ state: 'waiting' }, pool.waiting);
+    }
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+
+  const limiterOpts = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const rateLimiter: RateLimiter = opts.redis
+    ? createRedisRateLimiter(opts.redis, limiterOpts)
+    : createMemoryRateLimiter(limiterOpts);
+
+  const gql = await mountGraphQL({
+    app,
+    httpServer: server,
+    schema: await buildAppSchema(),
+    services,
+    logger,
+    metrics,
+    rateLimiter,
+    limits: opts.limits,
+    maxBodyBytes: opts.maxBodyBytes,
+    wsMaxPayload: opts.wsMaxPayload,
+    connectionInitWaitTimeoutMs: opts.connectionInitWaitTimeoutMs,
+    maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection,
+  });
+
+  // Body parser failures (oversized or malformed JSON) answer in the GraphQL error shape with a stable code.
+  app.use((err: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (err?.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      return;
+    }
+    if (err?.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    next(err);
+  });
+
   return {
     server,
+    services,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -64,10 +135,9 @@ export function createApp(deps: AppDeps): App {
       });
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await gql.stop();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (opts.redis) await opts.redis.quit().catch(() => undefined);
       await db.close();
     },
   };

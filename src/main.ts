@@ -6,6 +6,7 @@ import { runMigrations } from './db/migrate';
 import { reportFatal } from './cli-errors';
 import { seedDatabase } from './db/seed';
 import { createApp } from './app';
+import { connectRedis } from './pubsub/redis';
 import { createLogger, type Logger } from './observability/logger';
 
 /** Opens the configured database and applies pending migrations. */
@@ -40,7 +41,12 @@ export async function serve(config: AppConfig, logger: Logger): Promise<void> {
     const seeded = await seedDatabase(db.prisma, { tenantId: 'default' });
     logger.info({ seeded }, 'seed checked');
   }
-  const app = createApp({ db, logger, migrationsApplied: migrations });
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, 'api') : undefined;
+  const app = await createApp({ db, logger, migrationsApplied: migrations, redis });
+  if (config.bootstrapKey) {
+    const { created } = await app.services.apiKeys.ensureBootstrapKey(config.bootstrapKey);
+    if (created) logger.info('bootstrap admin API key registered for tenant default');
+  }
   await app.listen(config.port, config.host);
   logger.info({ database: db.kind, startupMs: Date.now() - started }, 'ready');
   let stopping = false;

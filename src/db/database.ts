@@ -16,6 +16,8 @@ export interface Database {
   sqlDriver(): Promise<SqlDriver>;
   /** Cheap reachability check for readiness probes. */
   ping(): Promise<void>;
+  /** Connection pool state (server PostgreSQL only). */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,9 @@ async function openServerDatabase(url: string, poolMax: number): Promise<Databas
     },
     async ping() {
       await pool.query('SELECT 1');
+    },
+    poolStats() {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     },
     async close() {
       await prisma.$disconnect();
@@ -102,6 +107,9 @@ async function openEmbeddedDatabase(opts: OpenDatabaseOptions): Promise<Database
     },
     async ping() {
       await pglite.query('SELECT 1');
+    },
+    poolStats() {
+      return null;
     },
     async close() {
       await prisma.$disconnect();

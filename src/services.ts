@@ -1,0 +1,21 @@
+import type { PrismaClient } from './generated/prisma/client';
+import { ApiKeyService } from './modules/api-keys/api-key.service';
+import { MitreService } from './modules/mitre/mitre.service';
+import type { Logger } from './observability/logger';
+
+export interface ServiceDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+}
+
+/** Every domain service, built once per process from its dependencies. */
+export function createServices(deps: ServiceDeps) {
+  const { prisma } = deps;
+  return {
+    prisma,
+    apiKeys: new ApiKeyService(prisma),
+    mitre: new MitreService(prisma),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
