@@ -17,7 +17,7 @@ describe('GraphQL server: health, auth, errors', () => {
 
   it('serves liveness, readiness and Prometheus metrics', async () => {
     const base = t.url.replace('/graphql', '');
-    const health = await fetch(`${base}/healthz`).then((r) => r.json());
+    const health = (await fetch(`${base}/healthz`).then((r) => r.json())) as { database: { migrations: number } };
     expect(health).toMatchObject({ status: 'ok', database: { kind: 'postgres' } });
     expect(health.database.migrations).toBeGreaterThan(0);
     const ready = await fetch(`${base}/readyz`);
