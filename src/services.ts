@@ -1,6 +1,10 @@
 import type { PrismaClient } from './generated/prisma/client';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { MitreService } from './modules/mitre/mitre.service';
+import { createCasesServices } from './modules/registry/cases';
+import { createIntelServices } from './modules/registry/intel';
+import { createPlatformServices } from './modules/registry/platform';
+import { createPlaybooksServices } from './modules/registry/playbooks';
 import type { Logger } from './observability/logger';
 
 export interface ServiceDeps {
@@ -15,6 +19,10 @@ export function createServices(deps: ServiceDeps) {
     prisma,
     apiKeys: new ApiKeyService(prisma),
     mitre: new MitreService(prisma),
+    ...createIntelServices(prisma, deps.logger),
+    ...createPlaybooksServices(prisma, deps.logger),
+    ...createCasesServices(prisma, deps.logger),
+    ...createPlatformServices(prisma, deps.logger),
   };
 }
 
