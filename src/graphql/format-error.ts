@@ -68,6 +68,14 @@ export function createFormatError(logger: Logger) {
       };
     }
     const code = formatted.extensions?.code;
+    // graphql-js reports its token limit as a syntax error ("more that N tokens"), and Apollo labels every
+    // validation error GRAPHQL_VALIDATION_FAILED; both are operation limits, reported as QUERY_TOO_COMPLEX.
+    if (code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && /more th\w+ \d+ tokens/.test(formatted.message)) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_COMPLEX', limit: 'tokens' } };
+    }
+    if (code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED && typeof formatted.extensions?.limit === 'string') {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_COMPLEX' } };
+    }
     if (typeof code === 'string' && PASS_THROUGH.has(code) && !(original instanceof Error && !(original instanceof GraphQLError))) {
       return formatted;
     }

@@ -119,7 +119,7 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
         try {
           document = parse(payload.query, { maxTokens: limits.maxTokens });
         } catch (err) {
-          const tooMany = err instanceof GraphQLError && /token limit/i.test(err.message);
+          const tooMany = err instanceof GraphQLError && /more th\w+ \d+ tokens/.test(err.message);
           return [httpError((err as Error).message, tooMany ? 'QUERY_TOO_COMPLEX' : 'GRAPHQL_PARSE_FAILED', 400)];
         }
         const errors = validate(schema, document, [...specifiedRules, limitRule]);
