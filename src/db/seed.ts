@@ -235,6 +235,7 @@ export interface SeedOptions {
 export interface SeedSummary {
   tenantId: string;
   taxonomyIds: { inserted: number; existing: number };
+  mitreTechniques: { inserted: number; existing: number };
   taxonomyMetadata: { inserted: number; existing: number };
   playbooks: { inserted: number; updated: number; unchanged: number };
   playbookSteps: { inserted: number; deleted: number };
@@ -313,6 +314,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
       const summary: SeedSummary = {
         tenantId,
         taxonomyIds: { inserted: 0, existing: 0 },
+        mitreTechniques: { inserted: 0, existing: 0 },
         taxonomyMetadata: { inserted: 0, existing: 0 },
         playbooks: { inserted: 0, updated: 0, unchanged: 0 },
         playbookSteps: { inserted: 0, deleted: 0 },
@@ -337,6 +339,25 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
         skipDuplicates: true,
       });
       summary.taxonomyIds = { inserted: taxInserted, existing: tax.length - taxInserted };
+
+      // mitre_techniques: a minimal, insert-if-absent row per seeded id, so the API has techniques to show
+      // before a full MITRE import (which fills in descriptions, platforms and groups).
+      const { count: techInserted } = await tx.mitreTechnique.createMany({
+        data: tax.map((t) => ({
+          docId: `${t.framework}:${t.techniqueId}`,
+          techniqueId: t.techniqueId,
+          techniqueName: t.name,
+          framework: t.framework,
+          parentTechnique: t.parentId,
+          isSubtechnique: t.isSubtechnique,
+          deprecated: t.deprecated,
+          tactic: t.tactics,
+          description: '',
+          lastUpdated: now,
+        })),
+        skipDuplicates: true,
+      });
+      summary.mitreTechniques = { inserted: techInserted, existing: tax.length - techInserted };
 
       // taxonomy_metadata: insert-if-absent (a full import's versions are never downgraded)
       const meta = [
