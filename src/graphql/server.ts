@@ -176,6 +176,10 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
           }
           const type = operation?.operation ?? 'unknown';
           const name = operationName ?? 'anonymous';
+          contextValue.logger.info(
+            { operation: name, type, outcome: errors?.length ? 'error' : 'success', ms: Number(process.hrtime.bigint() - started) / 1e6 },
+            'graphql operation',
+          );
           metrics.operations.inc({ operation: name, type, outcome: errors?.length ? 'error' : 'success' });
           metrics.latency.observe({ operation: name, type }, Number(process.hrtime.bigint() - started) / 1e9);
           for (const e of body.kind === 'single' ? (body.singleResult.errors ?? []) : []) {
