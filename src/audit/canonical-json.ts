@@ -179,8 +179,19 @@ function serialize(value: unknown, depth: number): string {
     for (let i = 0; i < keys.length; i++) {
       key = keys[i]!;
       const v = obj[key];
-      if (v === undefined) continue;
-      out += (first ? '' : ',') + str(key) + ':' + serialize(v, depth + 1);
+      let member: string;
+      // Inline fast paths for the common scalar members; everything else recurses.
+      if (typeof v === 'string') {
+        member = NEEDS_CARE.test(v) ? str(v) : '"' + v + '"';
+      } else if (typeof v === 'number') {
+        if (!Number.isFinite(v)) fail(`Non-finite number ${String(v)}`);
+        member = '' + v;
+      } else if (v === undefined) {
+        continue;
+      } else {
+        member = serialize(v, depth + 1);
+      }
+      out += (first ? '' : ',') + memberName(key) + member;
       first = false;
     }
   } catch (e) {
@@ -208,4 +219,20 @@ function sortKeys(keys: string[]): string[] {
     keys[j + 1] = k;
   }
   return keys;
+}
+
+// Escaped `"name":` prefixes of recently seen member names. Audit payloads reuse a small set of
+// names, and property names are internalised strings with cached hashes, so a Map lookup is
+// cheaper than the escape scan. Bounded: cleared when full.
+const memberNames = new Map<string, string>();
+const MAX_MEMBER_NAMES = 4096;
+
+function memberName(key: string): string {
+  let prefix = memberNames.get(key);
+  if (prefix === undefined) {
+    prefix = str(key) + ':';
+    if (memberNames.size >= MAX_MEMBER_NAMES) memberNames.clear();
+    memberNames.set(key, prefix);
+  }
+  return prefix;
 }

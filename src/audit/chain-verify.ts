@@ -21,8 +21,8 @@
  * previous_hash names) + 1; (original sequence of a row whose previous_hash names X's hash)
  * − 1; and X's sequence ± 1. Resolved displacements cascade (adjacent swaps resolve each other).
  *
- * Rules, first match wins; `firstBrokenSequence` is the lowest sequence number that the chain
- * can no longer vouch for:
+ * Rules, first match wins. `firstBrokenSequence` is the sequence of the record the tamper
+ * concerns — the modified, missing, inserted, moved or rewritten one (the earliest, when several):
  * 1. **record_missing / order_changed (gap)** — X.seq > W1.seq + 1: sequences
  *    W1.seq+1 … X.seq−1 are absent → `record_missing` at W1.seq + 1. If the absent sequence
  *    turns up later in the stream (input not ordered by sequence, e.g. an edited export file)
@@ -61,6 +61,17 @@
  * Undetectable by design without a checkpoint: deleting the newest records (the rest is a
  * valid shorter chain), and a forger who rewrites every record from some point to the head,
  * recomputing all hashes and links. Signed checkpoints close both.
+ *
+ * Limits: a displaced row whose partner lies beyond the forensic window (`maxForensicRows`
+ * rows after X) cannot be resolved and is reported as `record_modified` at the same sequence.
+ * At the very end of the stream two readings can be equally consistent (a forked duplicate of
+ * the newest sequence; a newest row that does not link): the rules above pick one, the
+ * sequence is right either way, and a checkpoint at that sequence decides rule 7.
+ *
+ * Cost: one record hash per row (canonical JSON + SHA-256), no per-row allocation beyond the
+ * canonical string while the chain is intact. Ranges are independent given their anchor, so a
+ * database layer can verify sub-ranges in parallel and re-run only a failing sub-range
+ * sequentially (from one row earlier) to classify its break.
  *
  * `errors[0]` is always the classified first break; the other entries are per-row findings
  * after it (one per row, local rules: gap → record_missing, duplicate/backwards →
