@@ -140,6 +140,9 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
         };
         return args;
       },
+      // Execution errors in results go through the same formatError as HTTP (codes, masking).
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
       onComplete: (ctx, id) => {
         if (ctx.extra.active?.delete(id)) metrics.wsSubscriptions.dec();
       },

@@ -1,0 +1,3 @@
+/** The typed client: the SDK plus the generated TypedDocumentNodes and types (`npm run codegen`). */
+export * from './sdk';
+export * from './generated/graphql';
