@@ -9,6 +9,7 @@ import type { QueryLimits } from './graphql/limits';
 import { type RateLimiter, createMemoryRateLimiter, createRedisRateLimiter } from './graphql/rate-limit';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
+import { mountTaxonomyUpload } from './modules/taxonomy-import/taxonomy-upload.route';
 import { createServices, type Services } from './services';
 
 export interface AppOptions {
@@ -45,6 +46,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const server = http.createServer(app);
   const metrics = createMetrics();
   const services = createServices({ prisma: db.prisma, logger });
+  // Full MITRE bundles exceed the 1 MB GraphQL body limit: admins upload them here (64 MB cap).
+  mountTaxonomyUpload(app, { services, logger });
 
   app.get('/healthz', (_req, res) => {
     res.json({
