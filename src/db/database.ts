@@ -30,18 +30,24 @@ export interface OpenDatabaseOptions {
   loadDataDir?: Blob | File;
   /** Embedded only: keep everything in memory (tests). */
   inMemory?: boolean;
+  /** Emit Prisma `query` events (`prisma.$on('query', ...)`), e.g. for tests that count SQL statements. Default off. */
+  logQueries?: boolean;
+}
+
+function logOption(opts: OpenDatabaseOptions) {
+  return opts.logQueries ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {};
 }
 
 /** Opens the database the configuration names. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  return opts.databaseUrl ? openServerDatabase(opts.databaseUrl, opts.poolMax ?? 10) : openEmbeddedDatabase(opts);
+  return opts.databaseUrl ? openServerDatabase(opts.databaseUrl, opts.poolMax ?? 10, opts) : openEmbeddedDatabase(opts);
 }
 
-async function openServerDatabase(url: string, poolMax: number): Promise<Database> {
+async function openServerDatabase(url: string, poolMax: number, opts: OpenDatabaseOptions): Promise<Database> {
   await ensureServerDatabaseExists(url);
   const pool = new Pool({ connectionString: url, max: poolMax });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma: PrismaClient = new PrismaClient({ adapter: new PrismaPg(pool), ...logOption(opts) });
   return {
     kind: 'postgres',
     prisma,
@@ -98,7 +104,7 @@ async function openEmbeddedDatabase(opts: OpenDatabaseOptions): Promise<Database
     pglite = new PGlite(opts.dataDir);
   }
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma: PrismaClient = new PrismaClient({ adapter: new PrismaPGlite(pglite), ...logOption(opts) });
   return {
     kind: 'embedded',
     prisma,

@@ -260,7 +260,7 @@ function expectedUdt(f: Pick<FieldDef, 'type' | 'nativeType'>): string {
     BigInt: 'int8',
     Float: 'float8',
     Boolean: 'bool',
-    DateTime: 'timestamp', // Prisma's default; ALUSKORT always says @db.Timestamptz(6)
+    DateTime: 'timestamp', // Prisma's default; ALUSKORT always says @db.Timestamptz(3)
     Json: 'jsonb',
     Decimal: 'numeric',
     Bytes: 'bytea',

@@ -7,7 +7,7 @@
 
 CREATE TABLE orbital_inference_logs (
     id                    BIGSERIAL   NOT NULL,
-    ts                    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts                    TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     edge_node_id          TEXT        NOT NULL,
     model_version         TEXT        NOT NULL,
     input_hash            TEXT        NOT NULL,
@@ -16,7 +16,7 @@ CREATE TABLE orbital_inference_logs (
     confidence_score      REAL        NOT NULL,
     inference_latency_ms  INTEGER     NOT NULL,
     tenant_id             TEXT        NOT NULL DEFAULT 'default',
-    ingested_at           TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at           TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT orbital_inference_logs_pkey PRIMARY KEY (id),
     CONSTRAINT orbital_inference_logs_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -26,7 +26,7 @@ CREATE INDEX idx_orbital_inference_node_ts ON orbital_inference_logs (tenant_id,
 
 CREATE TABLE orbital_physics_oracle (
     id            BIGSERIAL        NOT NULL,
-    ts            TIMESTAMPTZ      NOT NULL DEFAULT now(),
+    ts            TIMESTAMPTZ(3)      NOT NULL DEFAULT now(),
     edge_node_id  TEXT             NOT NULL,
     constraint_id TEXT,
     check_result  TEXT,
@@ -34,7 +34,7 @@ CREATE TABLE orbital_physics_oracle (
     error_state   TEXT,
     input_hash    TEXT,
     tenant_id     TEXT             NOT NULL DEFAULT 'default',
-    ingested_at   TIMESTAMPTZ      NOT NULL DEFAULT now(),
+    ingested_at   TIMESTAMPTZ(3)      NOT NULL DEFAULT now(),
     CONSTRAINT orbital_physics_oracle_pkey PRIMARY KEY (id),
     CONSTRAINT orbital_physics_oracle_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -44,7 +44,7 @@ CREATE INDEX idx_physics_oracle_node_ts ON orbital_physics_oracle (tenant_id, ed
 
 CREATE TABLE orbital_nl_query_logs (
     id                       BIGSERIAL   NOT NULL,
-    ts                       TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts                       TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     user_id                  TEXT        NOT NULL,
     session_id               TEXT,
     query_text               TEXT,
@@ -53,7 +53,7 @@ CREATE TABLE orbital_nl_query_logs (
     safety_filter_triggered  BOOLEAN     NOT NULL DEFAULT false,
     token_count              INTEGER     NOT NULL DEFAULT 0,
     tenant_id                TEXT        NOT NULL DEFAULT 'default',
-    ingested_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at              TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT orbital_nl_query_logs_pkey PRIMARY KEY (id),
     CONSTRAINT orbital_nl_query_logs_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -63,7 +63,7 @@ CREATE INDEX idx_nl_query_user_ts ON orbital_nl_query_logs (tenant_id, user_id, 
 
 CREATE TABLE orbital_api_logs (
     id                     BIGSERIAL   NOT NULL,
-    ts                     TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts                     TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     caller_ip              TEXT,
     caller_identity        TEXT        NOT NULL,
     endpoint               TEXT,
@@ -72,7 +72,7 @@ CREATE TABLE orbital_api_logs (
     request_payload_size   INTEGER     NOT NULL DEFAULT 0,
     response_payload_size  INTEGER     NOT NULL DEFAULT 0,
     tenant_id              TEXT        NOT NULL DEFAULT 'default',
-    ingested_at            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at            TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT orbital_api_logs_pkey PRIMARY KEY (id),
     CONSTRAINT orbital_api_logs_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -82,7 +82,7 @@ CREATE INDEX idx_api_logs_caller_ts ON orbital_api_logs (tenant_id, caller_ident
 
 CREATE TABLE edge_node_telemetry (
     id                  BIGSERIAL   NOT NULL,
-    ts                  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts                  TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     edge_node_id        TEXT        NOT NULL,
     model_weight_hash   TEXT        NOT NULL,
     disk_integrity      TEXT,
@@ -91,7 +91,7 @@ CREATE TABLE edge_node_telemetry (
     cpu_utilisation     REAL        NOT NULL DEFAULT 0,
     memory_utilisation  REAL        NOT NULL DEFAULT 0,
     tenant_id           TEXT        NOT NULL DEFAULT 'default',
-    ingested_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at         TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT edge_node_telemetry_pkey PRIMARY KEY (id),
     CONSTRAINT edge_node_telemetry_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -101,7 +101,7 @@ CREATE INDEX idx_edge_telemetry_node_ts ON edge_node_telemetry (tenant_id, edge_
 
 CREATE TABLE databricks_audit (
     id               BIGSERIAL   NOT NULL,
-    ts               TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts               TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     user_id          TEXT        NOT NULL,
     action           TEXT        NOT NULL,
     target_resource  TEXT        NOT NULL,
@@ -109,7 +109,7 @@ CREATE TABLE databricks_audit (
     workspace_id     TEXT,
     cluster_name     TEXT,
     tenant_id        TEXT        NOT NULL DEFAULT 'default',
-    ingested_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at      TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT databricks_audit_pkey PRIMARY KEY (id),
     CONSTRAINT databricks_audit_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -120,7 +120,7 @@ CREATE INDEX idx_databricks_action_ts ON databricks_audit (tenant_id, action, ts
 
 CREATE TABLE model_registry (
     id             BIGSERIAL   NOT NULL,
-    ts             TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts             TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     user_id        TEXT        NOT NULL,
     action         TEXT        NOT NULL,
     model_name     TEXT        NOT NULL,
@@ -129,7 +129,7 @@ CREATE TABLE model_registry (
     stage          TEXT,
     approved_by    TEXT,
     tenant_id      TEXT        NOT NULL DEFAULT 'default',
-    ingested_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at    TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT model_registry_pkey PRIMARY KEY (id),
     CONSTRAINT model_registry_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -139,7 +139,7 @@ CREATE INDEX idx_model_registry_name_ts ON model_registry (tenant_id, model_name
 
 CREATE TABLE cicd_audit (
     id                  BIGSERIAL   NOT NULL,
-    ts                  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts                  TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     pipeline_id         TEXT        NOT NULL,
     trigger_type        TEXT,
     commit_hash         TEXT,
@@ -148,7 +148,7 @@ CREATE TABLE cicd_audit (
     tests_failed        INTEGER     NOT NULL DEFAULT 0,
     deployer            TEXT,
     tenant_id           TEXT        NOT NULL DEFAULT 'default',
-    ingested_at         TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at         TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT cicd_audit_pkey PRIMARY KEY (id),
     CONSTRAINT cicd_audit_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -158,7 +158,7 @@ CREATE INDEX idx_cicd_pipeline_ts ON cicd_audit (tenant_id, pipeline_id, ts);
 
 CREATE TABLE partner_api_logs (
     id             BIGSERIAL   NOT NULL,
-    ts             TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts             TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     partner_id     TEXT        NOT NULL,
     partner_name   TEXT,
     direction      TEXT,
@@ -167,7 +167,7 @@ CREATE TABLE partner_api_logs (
     response_code  INTEGER,
     mtls_verified  BOOLEAN     NOT NULL DEFAULT true,
     tenant_id      TEXT        NOT NULL DEFAULT 'default',
-    ingested_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at    TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT partner_api_logs_pkey PRIMARY KEY (id),
     CONSTRAINT partner_api_logs_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -177,7 +177,7 @@ CREATE INDEX idx_partner_partner_ts ON partner_api_logs (tenant_id, partner_id, 
 
 CREATE TABLE opcua_telemetry (
     id                    BIGSERIAL   NOT NULL,
-    ts                    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ts                    TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     edge_node_id          TEXT        NOT NULL,
     sensor_count          INTEGER     NOT NULL DEFAULT 0,
     data_points_received  INTEGER     NOT NULL DEFAULT 0,
@@ -185,7 +185,7 @@ CREATE TABLE opcua_telemetry (
     auth_method           TEXT,
     protocol_violations   INTEGER     NOT NULL DEFAULT 0,
     tenant_id             TEXT        NOT NULL DEFAULT 'default',
-    ingested_at           TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ingested_at           TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT opcua_telemetry_pkey PRIMARY KEY (id),
     CONSTRAINT opcua_telemetry_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE

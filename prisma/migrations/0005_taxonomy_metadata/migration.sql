@@ -5,6 +5,6 @@
 CREATE TABLE taxonomy_metadata (
     key         TEXT        NOT NULL,
     value       TEXT        NOT NULL,
-    updated_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at  TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT taxonomy_metadata_pkey PRIMARY KEY (key)
 );

@@ -20,8 +20,8 @@ CREATE TABLE audit_records (
     tenant_id          TEXT        NOT NULL DEFAULT 'default',
     sequence_number    BIGINT      NOT NULL,
     previous_hash      TEXT        NOT NULL,
-    "timestamp"        TIMESTAMPTZ NOT NULL,
-    ingested_at        TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "timestamp"        TIMESTAMPTZ(3) NOT NULL,
+    ingested_at        TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     event_type         TEXT        NOT NULL,
     event_category     TEXT        NOT NULL,
     severity           TEXT        NOT NULL DEFAULT 'info',
@@ -87,8 +87,8 @@ DECLARE
     month_start    DATE;
     last_month     DATE;
     part_name      TEXT;
-    lower_bound    TIMESTAMPTZ;
-    upper_bound    TIMESTAMPTZ;
+    lower_bound    TIMESTAMPTZ(3);
+    upper_bound    TIMESTAMPTZ(3);
     stranded       BOOLEAN;
     part           REGCLASS;
     created        INTEGER := 0;

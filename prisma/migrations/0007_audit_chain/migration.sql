@@ -7,8 +7,8 @@ CREATE TABLE audit_chain_state (
     tenant_id       TEXT        NOT NULL,
     last_sequence   BIGINT      NOT NULL DEFAULT 0,
     last_hash       TEXT        NOT NULL DEFAULT repeat('0', 64),
-    last_timestamp  TIMESTAMPTZ,
-    updated_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
+    last_timestamp  TIMESTAMPTZ(3),
+    updated_at      TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT audit_chain_state_pkey PRIMARY KEY (tenant_id),
     CONSTRAINT audit_chain_state_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE,
@@ -19,7 +19,7 @@ CREATE TABLE audit_chain_state (
 CREATE TABLE audit_verification_log (
     id                     BIGSERIAL   NOT NULL,
     tenant_id              TEXT        NOT NULL DEFAULT 'default',
-    verified_at            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    verified_at            TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     verification_type      TEXT        NOT NULL,
     records_checked        BIGINT      NOT NULL,
     from_sequence          BIGINT      NOT NULL,

@@ -1,0 +1,99 @@
+import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { Scope } from '../../auth/scope';
+import { badInput, conflict, notFound } from '../../errors/domain-error';
+import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
+import { type LlmProviderNode, type LlmProviderRow, maskApiKey, toProviderNode } from './llm-provider.mapper';
+import { FieldErrors, isApiKeyShape, isBaseUrl, isDisplayName, isProviderId } from './llm-validation';
+
+const PROVIDER_ORDER: SortKey<LlmProviderRow>[] = [{ field: 'providerId', direction: 'asc', value: (r) => r.providerId }];
+
+export interface LlmProviderFilterArgs {
+  enabled?: boolean | null;
+  search?: string | null;
+}
+
+export interface UpsertLlmProviderArgs {
+  providerId: string;
+  displayName?: string | null;
+  apiBaseUrl?: string | null;
+  apiKey?: string | null;
+  enabled?: boolean | null;
+}
+
+/** LLM provider configuration of the caller's tenant (spec 013). Reads: viewer; writes: admin. */
+export class LlmProviderService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** One provider of the caller's tenant; another tenant's is NOT_FOUND. */
+  async get(scope: Scope, providerId: string): Promise<LlmProviderNode> {
+    const row = await this.prisma.llmProvider.findFirst({ where: { providerId, tenantId: scope.tenantId } });
+    if (!row) throw notFound('LlmProvider', providerId);
+    return toProviderNode(row);
+  }
+
+  /** Providers of the caller's tenant ordered by id. */
+  list(scope: Scope, filter: LlmProviderFilterArgs | null | undefined, page: PageArgs): Promise<ConnectionShape<LlmProviderNode>> {
+    const f = filter ?? {};
+    const where: Prisma.LlmProviderWhereInput = {
+      tenantId: scope.tenantId,
+      ...(f.enabled != null ? { enabled: f.enabled } : {}),
+      ...(f.search
+        ? {
+            OR: [
+              { providerId: { contains: f.search, mode: 'insensitive' } },
+              { displayName: { contains: f.search, mode: 'insensitive' } },
+            ],
+          }
+        : {}),
+    };
+    return paginate(this.prisma.llmProvider, where, PROVIDER_ORDER, page, toProviderNode);
+  }
+
+  /**
+   * Creates or updates a provider of the caller's tenant. The API key is never stored in clear (see
+   * maskApiKey). Provider ids are globally unique in the current schema, so an id held by another tenant
+   * is a CONFLICT and that tenant's row is never touched.
+   */
+  async upsert(scope: Scope, input: UpsertLlmProviderArgs): Promise<LlmProviderNode> {
+    const errors = new FieldErrors('input');
+    errors.check(isProviderId(input.providerId), 'providerId', 'must be 1–64 of a-z, 0-9, dot, dash, underscore');
+    if (input.displayName != null) errors.check(isDisplayName(input.displayName), 'displayName', 'must be 1–200 characters');
+    if (input.apiBaseUrl != null) errors.check(isBaseUrl(input.apiBaseUrl), 'apiBaseUrl', 'must be an http(s) URL or empty');
+    if (input.apiKey != null) errors.check(isApiKeyShape(input.apiKey), 'apiKey', 'must be 16–512 characters without whitespace, or empty');
+    if (errors.list.length) throw badInput(errors.list);
+
+    const data = {
+      ...(input.displayName != null ? { displayName: input.displayName.trim() } : {}),
+      ...(input.apiBaseUrl != null ? { apiBaseUrl: input.apiBaseUrl } : {}),
+      ...(input.apiKey != null ? { apiKeyEnc: input.apiKey === '' ? '' : maskApiKey(input.apiKey) } : {}),
+      ...(input.enabled != null ? { enabled: input.enabled } : {}),
+    };
+    const row = await this.prisma.$transaction(async (tx) => {
+      const existing = await tx.llmProvider.findUnique({ where: { providerId: input.providerId } });
+      if (existing && existing.tenantId !== scope.tenantId) {
+        throw conflict(`Provider id ${input.providerId} is not available`, { fieldErrors: [{ path: 'input.providerId', message: 'is taken' }] });
+      }
+      if (existing) {
+        return tx.llmProvider.update({ where: { providerId: input.providerId }, data: { ...data, updatedAt: new Date() } });
+      }
+      if (data.displayName === undefined) throw badInput([{ path: 'input.displayName', message: 'is required when creating a provider' }]);
+      return tx.llmProvider.create({
+        data: { ...data, displayName: data.displayName, providerId: input.providerId, tenantId: scope.tenantId },
+      });
+    });
+    return toProviderNode(row);
+  }
+
+  /** Enables or disables a provider of the caller's tenant; another tenant's is NOT_FOUND. */
+  async setEnabled(scope: Scope, providerId: string, enabled: boolean): Promise<LlmProviderNode> {
+    const row = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.llmProvider.updateMany({
+        where: { providerId, tenantId: scope.tenantId },
+        data: { enabled, updatedAt: new Date() },
+      });
+      if (count === 0) throw notFound('LlmProvider', providerId);
+      return tx.llmProvider.findUniqueOrThrow({ where: { providerId } });
+    });
+    return toProviderNode(row);
+  }
+}
