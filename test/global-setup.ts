@@ -16,15 +16,18 @@ export default async function globalSetup(): Promise<void> {
   await withAdmin(async (admin) => {
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
     try {
-      const { rows } = await admin.query<{ datname: string }>(
-        `SELECT datname FROM pg_database WHERE datname LIKE 'aluskort\\_%'`,
+      const { rows } = await admin.query<{ datname: string; note: string | null }>(
+        `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname LIKE 'aluskort\\_%'`,
       );
       const names = rows.map((r) => r.datname);
       const now = Math.floor(Date.now() / 1000);
-      for (const n of names) {
+      for (const { datname: n, note } of rows) {
         const m = /^aluskort_t_(\d+)_/.exec(n);
-        const staleTemplate = n.startsWith('aluskort_tpl_') && n !== tpl;
-        if ((m && now - Number(m[1]) > STALE_AFTER_S) || staleTemplate || n.endsWith('_building')) {
+        // Other checkouts (another branch, a CI clone) may be using their own template right now:
+        // only templates unused for a long time are dropped.
+        const builtAt = Number(/built (\d+)/.exec(note ?? '')?.[1] ?? 0);
+        const staleTemplate = n.startsWith('aluskort_tpl_') && n !== tpl && now - builtAt > STALE_AFTER_S;
+        if ((m && now - Number(m[1]) > STALE_AFTER_S) || staleTemplate) {
           await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(n)}`).catch(() => undefined);
         }
       }
@@ -32,6 +35,7 @@ export default async function globalSetup(): Promise<void> {
       const building = `${tpl}_building`;
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)}`);
       await admin.query(`CREATE DATABASE ${quoteIdent(building)}`);
+      await admin.query(`COMMENT ON DATABASE ${quoteIdent(building)} IS 'aluskort test template built ${Math.floor(Date.now() / 1000)}'`);
       const c = new Client({ connectionString: urlFor(building) });
       await c.connect();
       try {

@@ -55,16 +55,14 @@ export function createFormatError(logger: Logger) {
     const original = unwrapResolverError(error);
     const domain = toDomainError(original);
     if (domain) {
-      const { fieldErrors, ...rest } = domain.details;
+      // Details of a DomainError are written by our own services for the client (ids, field paths,
+      // constraint names), so they are passed on; undefined values are dropped.
+      const details = Object.fromEntries(Object.entries(domain.details).filter(([, v]) => v !== undefined));
       return {
         message: domain.message,
         locations: formatted.locations,
         path: formatted.path,
-        extensions: {
-          code: domain.code satisfies ErrorCode,
-          ...(fieldErrors ? { fieldErrors } : {}),
-          ...(rest.constraint ? { constraint: rest.constraint } : {}),
-        },
+        extensions: { ...details, code: domain.code satisfies ErrorCode },
       };
     }
     const code = formatted.extensions?.code;
