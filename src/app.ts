@@ -11,14 +11,24 @@ import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { mountTaxonomyUpload } from './modules/taxonomy-import/taxonomy-upload.route';
 import { createServices, type Services } from './services';
+import { type AuditSigningKey, registerSigningKey, signingKeyFromPem, startCheckpointScheduler } from './audit/audit.checkpoints';
+import { generateSigningKeyPair } from './audit/checkpoint-signing';
+import { createAuditPublisher } from './pubsub/audit-publisher';
+import { createAppPubSub } from './pubsub/pubsub';
 
 export interface AppOptions {
   db: Database;
   logger: Logger;
   /** Migration count known at boot (avoids a query per health check). */
   migrationsApplied: number;
-  /** Redis for rate limits (and, later, pub/sub and queues); in-process equivalents otherwise. */
+  /** Redis for rate limits; in-process buckets otherwise. */
   redis?: Redis;
+  /** Separate Redis publish/subscribe connections for cross-process pub/sub; in-memory otherwise. */
+  pubsubRedis?: { publish: Redis; subscribe: Redis };
+  /** Ed25519 key that signs audit checkpoints; an ephemeral one is generated when absent (tests). */
+  auditKey?: AuditSigningKey;
+  /** Checkpoint every N records or T ms per tenant; `false` disables the scheduler (tests drive it). */
+  checkpoints?: { everyRecords: number; everyMs: number } | false;
   limits?: Partial<QueryLimits>;
   rateLimit?: { capacity: number; refillPerSecond: number };
   maxBodyBytes?: number;
@@ -45,7 +55,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.disable('x-powered-by');
   const server = http.createServer(app);
   const metrics = createMetrics();
-  const services = createServices({ prisma: db.prisma, logger });
+  const pubsub = createAppPubSub(opts.pubsubRedis);
+  const services = createServices({ prisma: db.prisma, logger, auditPublisher: createAuditPublisher(pubsub) });
+  const auditKey = opts.auditKey ?? signingKeyFromPem(generateSigningKeyPair().privateKeyPem, 'generated');
+  await registerSigningKey(db.prisma, auditKey);
+  const checkpoints =
+    opts.checkpoints === false
+      ? undefined
+      : startCheckpointScheduler({
+          prisma: db.prisma,
+          key: auditKey,
+          everyRecords: opts.checkpoints?.everyRecords ?? 1000,
+          everyMs: opts.checkpoints?.everyMs ?? 60_000,
+          onError: (err, tenantId) => logger.warn({ err, tenantId }, 'audit checkpoint failed'),
+        });
   // Full MITRE bundles exceed the 1 MB GraphQL body limit: admins upload them here (64 MB cap).
   mountTaxonomyUpload(app, { services, logger });
 
@@ -138,9 +161,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
       });
     },
     async close() {
+      await checkpoints?.stop();
       await gql.stop();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       if (opts.redis) await opts.redis.quit().catch(() => undefined);
+      if (opts.pubsubRedis) {
+        await opts.pubsubRedis.publish.quit().catch(() => undefined);
+        await opts.pubsubRedis.subscribe.quit().catch(() => undefined);
+      }
       await db.close();
     },
   };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { runAuditExportCli, runAuditVerifyCli } from './audit/audit.cli';
 import { reportFatal } from './cli-errors';
 import { loadConfig } from './config/config';
 import { seedDatabase } from './db/seed';
@@ -10,7 +11,10 @@ const USAGE = `usage: aluskort <command>
   serve                    run pending migrations, seed, and serve the API (default)
   migrate                  apply pending migrations
   seed                     load the default taxonomy, playbooks and FP patterns (idempotent)
-  taxonomy-import <file>…  import a MITRE ATT&CK STIX 2.1 bundle or an ATLAS.yaml`;
+  taxonomy-import <file>…  import a MITRE ATT&CK STIX 2.1 bundle or an ATLAS.yaml
+  audit-verify [--tenant T] [--from N] [--to M]          verify audit chains (0 intact, 1 broken, 2 usage)
+  audit-verify --offline <export.jsonl> --public-key <pem>
+  audit-export --tenant T --out <file.jsonl> [--from N] [--to M]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...args] = argv;
@@ -47,6 +51,13 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await db.close();
       }
+    }
+    case 'audit-verify':
+    case 'audit-export': {
+      const deps = { openDatabase: async () => (await openMigrated(config, logger)).db };
+      return command === 'audit-verify'
+        ? runAuditVerifyCli(args, process.stdout, deps)
+        : runAuditExportCli(args, process.stdout, deps);
     }
     case 'help':
     case '--help':

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { type AppConfig, loadConfig } from './config/config';
 import { type Database, openDatabase } from './db/database';
+import { loadOrCreateSigningKey } from './audit/audit.checkpoints';
+import { runAuditRetention } from './audit/audit.retention';
 import { ensureAuditPartitions } from './audit/partitions';
 import { runMigrations } from './db/migrate';
 import { reportFatal } from './cli-errors';
@@ -42,7 +44,32 @@ export async function serve(config: AppConfig, logger: Logger): Promise<void> {
     logger.info({ seeded }, 'seed checked');
   }
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, 'api') : undefined;
-  const app = await createApp({ db, logger, migrationsApplied: migrations, redis });
+  const pubsubRedis = config.redisUrl
+    ? { publish: await connectRedis(config.redisUrl, 'publish'), subscribe: await connectRedis(config.redisUrl, 'subscribe') }
+    : undefined;
+  const auditKey = await loadOrCreateSigningKey(config.dataDir, config.auditSigningKeyPem);
+  const app = await createApp({
+    db,
+    logger,
+    migrationsApplied: migrations,
+    redis,
+    pubsubRedis,
+    auditKey,
+    checkpoints: { everyRecords: config.auditCheckpointEveryRecords, everyMs: config.auditCheckpointEveryMs },
+  });
+  // Daily maintenance: audit partitions ahead, and the retention lifecycle (export, then detach).
+  const maintenance = setInterval(() => {
+    void (async () => {
+      const driver = await db.sqlDriver();
+      try {
+        await ensureAuditPartitions(driver);
+      } finally {
+        await driver.close();
+      }
+      await runAuditRetention(db.prisma, { dataDir: config.dataDir });
+    })().catch((err: unknown) => logger.error({ err }, 'audit maintenance failed'));
+  }, 24 * 3600 * 1000);
+  maintenance.unref();
   if (config.bootstrapKey) {
     const { created } = await app.services.apiKeys.ensureBootstrapKey(config.bootstrapKey);
     if (created) logger.info('bootstrap admin API key registered for tenant default');
@@ -53,6 +80,7 @@ export async function serve(config: AppConfig, logger: Logger): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(maintenance);
     logger.info({ signal }, 'shutting down');
     app.close().then(
       () => process.exit(0),

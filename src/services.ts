@@ -1,3 +1,4 @@
+import { type AuditPublisher, AuditRecorder } from './audit/audit.recorder';
 import type { PrismaClient } from './generated/prisma/client';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { MitreService } from './modules/mitre/mitre.service';
@@ -10,19 +11,23 @@ import type { Logger } from './observability/logger';
 export interface ServiceDeps {
   prisma: PrismaClient;
   logger: Logger;
+  /** Receives every committed batch of audit records (pub/sub fan-out); none in CLI tools. */
+  auditPublisher?: AuditPublisher;
 }
 
 /** Every domain service, built once per process from its dependencies. */
 export function createServices(deps: ServiceDeps) {
   const { prisma } = deps;
+  const audit = new AuditRecorder(prisma, deps.auditPublisher);
   return {
     prisma,
+    audit,
     apiKeys: new ApiKeyService(prisma),
     mitre: new MitreService(prisma),
-    ...createIntelServices(prisma, deps.logger),
-    ...createPlaybooksServices(prisma, deps.logger),
-    ...createCasesServices(prisma, deps.logger),
-    ...createPlatformServices(prisma, deps.logger),
+    ...createIntelServices(prisma, deps.logger, audit),
+    ...createPlaybooksServices(prisma, deps.logger, audit),
+    ...createCasesServices(prisma, deps.logger, audit),
+    ...createPlatformServices(prisma, deps.logger, audit),
   };
 }
 

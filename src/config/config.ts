@@ -30,6 +30,13 @@ const schema = z.object({
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  ALUSKORT_AUDIT_SIGNING_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || v.includes('BEGIN PRIVATE KEY'), { message: 'must be a PKCS#8 PEM Ed25519 private key' }),
+  ALUSKORT_AUDIT_CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(1000),
+  ALUSKORT_AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 export type AppConfig = {
@@ -42,6 +49,9 @@ export type AppConfig = {
   bootstrapKey: string | undefined;
   seedOnStart: boolean;
   databasePoolMax: number;
+  auditSigningKeyPem: string | undefined;
+  auditCheckpointEveryRecords: number;
+  auditCheckpointEveryMs: number;
 };
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -71,5 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapKey: e.ALUSKORT_BOOTSTRAP_KEY,
     seedOnStart: e.ALUSKORT_SEED_ON_START,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    auditSigningKeyPem: e.ALUSKORT_AUDIT_SIGNING_KEY,
+    auditCheckpointEveryRecords: e.ALUSKORT_AUDIT_CHECKPOINT_EVERY_RECORDS,
+    auditCheckpointEveryMs: e.ALUSKORT_AUDIT_CHECKPOINT_EVERY_MS,
   };
 }

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Scope } from '../../auth/scope';
 import { unauthenticated } from '../../errors/domain-error';
@@ -29,7 +30,8 @@ export const casesResolvers: Function[] = [
 ];
 
 /** Services of this module group (merged into the process's Services by src/services.ts). */
-export function createCasesServices(prisma: PrismaClient, logger: Logger) {
+export function createCasesServices(prisma: PrismaClient, logger: Logger, audit: AuditRecorder) {
+  void audit;
   void logger;
   return {
     ctemExposures: new CtemExposureService(prisma),

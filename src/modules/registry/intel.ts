@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Scope } from '../../auth/scope';
 import type { Logger } from '../../observability/logger';
@@ -13,7 +14,8 @@ import { IocService } from '../threat-intel/ioc.service';
 export const intelResolvers: Function[] = [ThreatIntelIocResolver, OrgContextResolver, ConnectorResolver];
 
 /** Services of this module group (merged into the process's Services by src/services.ts). */
-export function createIntelServices(prisma: PrismaClient, logger: Logger) {
+export function createIntelServices(prisma: PrismaClient, logger: Logger, audit: AuditRecorder) {
+  void audit;
   void logger;
   return {
     threatIntelIocs: new IocService(prisma),

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Scope } from '../../auth/scope';
 import type { Logger } from '../../observability/logger';
@@ -31,7 +32,8 @@ export const platformResolvers: Function[] = [
 ];
 
 /** Services of this module group (merged into the process's Services by src/services.ts). */
-export function createPlatformServices(prisma: PrismaClient, logger: Logger) {
+export function createPlatformServices(prisma: PrismaClient, logger: Logger, audit: AuditRecorder) {
+  void audit;
   void logger;
   return {
     telemetry: new TelemetryService(prisma),

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Scope } from '../../auth/scope';
 import type { Logger } from '../../observability/logger';
@@ -16,7 +17,8 @@ import { TaxonomyImportService } from '../taxonomy-import/taxonomy-import.servic
 export const playbooksResolvers: Function[] = [PlaybookResolver, PlaybookMutationResolver, FpPatternResolver, TaxonomyImportResolver];
 
 /** Services of this module group (merged into the process's Services by src/services.ts). */
-export function createPlaybooksServices(prisma: PrismaClient, logger: Logger) {
+export function createPlaybooksServices(prisma: PrismaClient, logger: Logger, audit: AuditRecorder) {
+  void audit;
   void logger;
   return {
     playbooks: new PlaybookService(prisma),
