@@ -56,8 +56,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const server = http.createServer(app);
   const metrics = createMetrics();
   const pubsub = createAppPubSub(opts.pubsubRedis);
-  const services = createServices({ prisma: db.prisma, logger, auditPublisher: createAuditPublisher(pubsub) });
   const auditKey = opts.auditKey ?? signingKeyFromPem(generateSigningKeyPair().privateKeyPem, 'generated');
+  const services = createServices({ prisma: db.prisma, logger, auditPublisher: createAuditPublisher(pubsub), auditKey, pubsub });
   await registerSigningKey(db.prisma, auditKey);
   const checkpoints =
     opts.checkpoints === false

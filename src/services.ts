@@ -1,5 +1,8 @@
 import { type AuditPublisher, AuditRecorder } from './audit/audit.recorder';
+import type { AuditSigningKey } from './audit/audit.checkpoints';
 import type { PrismaClient } from './generated/prisma/client';
+import { AuditChainService } from './modules/audit-chain/audit-chain.service';
+import type { AppPubSub } from './pubsub/pubsub';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { MitreService } from './modules/mitre/mitre.service';
 import { createCasesServices } from './modules/registry/cases';
@@ -13,6 +16,9 @@ export interface ServiceDeps {
   logger: Logger;
   /** Receives every committed batch of audit records (pub/sub fan-out); none in CLI tools. */
   auditPublisher?: AuditPublisher;
+  /** Signs audit checkpoints; its public half is served by auditPublicKey. */
+  auditKey: AuditSigningKey;
+  pubsub: AppPubSub;
 }
 
 /** Every domain service, built once per process from its dependencies. */
@@ -22,8 +28,9 @@ export function createServices(deps: ServiceDeps) {
   return {
     prisma,
     audit,
-    apiKeys: new ApiKeyService(prisma),
+    apiKeys: new ApiKeyService(prisma, audit),
     mitre: new MitreService(prisma),
+    auditChain: new AuditChainService(prisma, deps.auditKey, deps.pubsub),
     ...createIntelServices(prisma, deps.logger, audit),
     ...createPlaybooksServices(prisma, deps.logger, audit),
     ...createCasesServices(prisma, deps.logger, audit),

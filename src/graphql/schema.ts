@@ -1,6 +1,7 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
+import { AuditChainResolver } from '../modules/audit-chain/audit-chain.resolver';
 import { MitreGroupResolver, MitreTechniqueResolver, TaxonomyResolver } from '../modules/mitre/mitre.resolver';
 import { casesResolvers } from '../modules/registry/cases';
 import { intelResolvers } from '../modules/registry/intel';
@@ -11,6 +12,7 @@ import { authChecker } from './auth-checker';
 /** Every resolver class of the API. */
 export const RESOLVERS = [
   ApiKeyResolver,
+  AuditChainResolver,
   MitreTechniqueResolver,
   MitreGroupResolver,
   TaxonomyResolver,
@@ -22,12 +24,24 @@ export const RESOLVERS = [
 
 let cached: GraphQLSchema | undefined;
 
+const UNUSED_PUBSUB = {
+  publish(): void {
+    throw new Error('subscriptions publish through src/pubsub, not TypeGraphQL');
+  },
+  subscribe(): never {
+    throw new Error('subscriptions must declare their own subscribe function');
+  },
+};
+
 /** Builds the executable schema (once per process; it holds no per-request state). */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
   cached ??= await buildSchema({
     resolvers: RESOLVERS as unknown as [Function, ...Function[]],
     authChecker,
     authMode: 'error',
+    // Every subscription supplies its own `subscribe` (tenant-scoped, resumable streams from the services),
+    // so TypeGraphQL's topic-based pub/sub is never used; it still insists on being given one.
+    pubSub: UNUSED_PUBSUB,
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });

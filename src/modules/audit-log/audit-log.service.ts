@@ -51,7 +51,7 @@ const VERIFICATION_SHAPE: SeriesShape<VerificationRow> = {
   id: (r) => r.id,
 };
 
-function toRecordNode(row: RecordRow): AuditRecordNode {
+export function toRecordNode(row: RecordRow): AuditRecordNode {
   const { tenantId: _t, ...rest } = row;
   return { ...rest, sequenceNumber: Number(row.sequenceNumber) };
 }

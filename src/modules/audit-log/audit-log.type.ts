@@ -40,7 +40,7 @@ export class AuditRecord {
   @Field(() => ID, { description: 'Audit record id (UUID).' })
   auditId!: string;
 
-  @Field(() => Int, { description: 'Position in the tenant’s chain (0 is the genesis record).' })
+  @Field(() => Int, { description: 'Position in the tenant’s chain, gapless from 1 (1 is the system.genesis record).' })
   sequenceNumber!: number;
 
   @Field({ description: 'recordHash of the previous record (64 hex; zeros for genesis).' })
