@@ -15,6 +15,7 @@ import { type AuditSigningKey, registerSigningKey, signingKeyFromPem, startCheck
 import { generateSigningKeyPair } from './audit/checkpoint-signing';
 import { createAuditPublisher } from './pubsub/audit-publisher';
 import { createAppPubSub } from './pubsub/pubsub';
+import { type WorkQueue, createMemoryQueue } from './engine/queue';
 
 export interface AppOptions {
   db: Database;
@@ -27,6 +28,8 @@ export interface AppOptions {
   pubsubRedis?: { publish: Redis; subscribe: Redis };
   /** Ed25519 key that signs audit checkpoints; an ephemeral one is generated when absent (tests). */
   auditKey?: AuditSigningKey;
+  /** The investigation work queue (BullMQ when Redis is configured); in-process by default. */
+  queue?: WorkQueue;
   /** Checkpoint every N records or T ms per tenant; `false` disables the scheduler (tests drive it). */
   checkpoints?: { everyRecords: number; everyMs: number } | false;
   limits?: Partial<QueryLimits>;
@@ -57,7 +60,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const metrics = createMetrics();
   const pubsub = createAppPubSub(opts.pubsubRedis);
   const auditKey = opts.auditKey ?? signingKeyFromPem(generateSigningKeyPair().privateKeyPem, 'generated');
-  const services = createServices({ prisma: db.prisma, logger, auditPublisher: createAuditPublisher(pubsub), auditKey, pubsub });
+  const queue = opts.queue ?? createMemoryQueue();
+  const services = createServices({ prisma: db.prisma, logger, auditPublisher: createAuditPublisher(pubsub), auditKey, pubsub, queue });
   await registerSigningKey(db.prisma, auditKey);
   const checkpoints =
     opts.checkpoints === false
@@ -162,6 +166,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async close() {
       await checkpoints?.stop();
+      await queue.close();
       await gql.stop();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       if (opts.redis) await opts.redis.quit().catch(() => undefined);

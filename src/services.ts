@@ -3,6 +3,8 @@ import type { AuditSigningKey } from './audit/audit.checkpoints';
 import type { PrismaClient } from './generated/prisma/client';
 import { AuditChainService } from './modules/audit-chain/audit-chain.service';
 import type { AppPubSub } from './pubsub/pubsub';
+import type { WorkQueue } from './engine/queue';
+import { createPipelineServices } from './modules/registry/pipeline';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
 import { MitreService } from './modules/mitre/mitre.service';
 import { createCasesServices } from './modules/registry/cases';
@@ -19,6 +21,8 @@ export interface ServiceDeps {
   /** Signs audit checkpoints; its public half is served by auditPublicKey. */
   auditKey: AuditSigningKey;
   pubsub: AppPubSub;
+  /** Where investigation work is queued (BullMQ on Redis, or in-process). */
+  queue: WorkQueue;
 }
 
 /** Every domain service, built once per process from its dependencies. */
@@ -35,6 +39,7 @@ export function createServices(deps: ServiceDeps) {
     ...createPlaybooksServices(prisma, deps.logger, audit),
     ...createCasesServices(prisma, deps.logger, audit),
     ...createPlatformServices(prisma, deps.logger, audit),
+    ...createPipelineServices({ prisma, logger: deps.logger, audit, queue: deps.queue, pubsub: deps.pubsub }),
   };
 }
 

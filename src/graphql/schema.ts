@@ -5,6 +5,7 @@ import { AuditChainResolver } from '../modules/audit-chain/audit-chain.resolver'
 import { MitreGroupResolver, MitreTechniqueResolver, TaxonomyResolver } from '../modules/mitre/mitre.resolver';
 import { casesResolvers } from '../modules/registry/cases';
 import { intelResolvers } from '../modules/registry/intel';
+import { pipelineResolvers } from '../modules/registry/pipeline';
 import { platformResolvers } from '../modules/registry/platform';
 import { playbooksResolvers } from '../modules/registry/playbooks';
 import { authChecker } from './auth-checker';
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   ...playbooksResolvers,
   ...casesResolvers,
   ...platformResolvers,
+  ...pipelineResolvers,
 ];
 
 let cached: GraphQLSchema | undefined;

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { createMitreLoaders, type MitreLoaders } from '../modules/mitre/mitre.loaders';
 import { createCasesLoaders } from '../modules/registry/cases';
 import { createIntelLoaders } from '../modules/registry/intel';
+import { createPipelineLoaders } from '../modules/registry/pipeline';
 import { createPlatformLoaders } from '../modules/registry/platform';
 import { createPlaybooksLoaders } from '../modules/registry/playbooks';
 
@@ -22,6 +23,7 @@ export function createLoaders(scope: Scope | null, prisma: PrismaClient) {
   const playbooks: Lazy<ReturnType<typeof createPlaybooksLoaders>> = {};
   const cases: Lazy<ReturnType<typeof createCasesLoaders>> = {};
   const platform: Lazy<ReturnType<typeof createPlatformLoaders>> = {};
+  const pipeline: Lazy<ReturnType<typeof createPipelineLoaders>> = {};
   return {
     get mitre() {
       return lazy(mitre, () => createMitreLoaders(prisma));
@@ -37,6 +39,9 @@ export function createLoaders(scope: Scope | null, prisma: PrismaClient) {
     },
     get platform() {
       return lazy(platform, () => createPlatformLoaders(scope, prisma));
+    },
+    get pipeline() {
+      return lazy(pipeline, () => createPipelineLoaders(scope, prisma));
     },
   };
 }

@@ -1,0 +1,31 @@
+import type { AuditRecorder } from '../../audit/audit.recorder';
+import type { Scope } from '../../auth/scope';
+import type { WorkQueue } from '../../engine/queue';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { Logger } from '../../observability/logger';
+import type { AppPubSub } from '../../pubsub/pubsub';
+
+/** What the investigation pipeline's modules (ingest, approvals, investigation events) are built from. */
+export interface PipelineDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  audit: AuditRecorder;
+  queue: WorkQueue;
+  pubsub: AppPubSub;
+}
+
+/** Resolver classes of the pipeline modules (added to the schema by src/graphql/schema.ts). */
+export const pipelineResolvers: Function[] = [];
+
+/** Services of the pipeline modules (merged into the process's Services by src/services.ts). */
+export function createPipelineServices(deps: PipelineDeps) {
+  void deps;
+  return {};
+}
+
+/** Per-operation DataLoaders of the pipeline modules. */
+export function createPipelineLoaders(scope: Scope | null, prisma: PrismaClient) {
+  void scope;
+  void prisma;
+  return {};
+}
