@@ -49,6 +49,19 @@ export interface TaxonomyImportOptions {
   version?: string;
   /** Interactive transaction timeout in ms (default 5 minutes). */
   timeoutMs?: number;
+  /**
+   * Called inside the import's transaction after every table was written (e.g. to append the audit
+   * record of the import in the same transaction); a throw rolls the whole import back.
+   */
+  beforeCommit?: (tx: Prisma.TransactionClient, applied: AppliedTaxonomy) => Promise<void>;
+}
+
+/** What beforeCommit learns about the applied import. */
+export interface AppliedTaxonomy {
+  format: TaxonomyFormat;
+  framework: TaxonomyFramework;
+  version: string | null;
+  tables: TaxonomyImportSummary['tables'];
 }
 
 export interface TaxonomyImportSummary {
@@ -536,7 +549,11 @@ export async function importTaxonomy(
     onProgress?.({ phase, done, total });
   };
   const now = new Date();
-  const tables = await prisma.$transaction((tx) => applyPlan(tx, plan, progress, now), {
+  const tables = await prisma.$transaction(async (tx) => {
+    const applied = await applyPlan(tx, plan, progress, now);
+    await options.beforeCommit?.(tx, { format, framework: plan.framework, version: plan.version, tables: applied });
+    return applied;
+  }, {
     timeout: options.timeoutMs ?? 300_000,
     maxWait: 60_000,
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type App, type AppOptions, createApp } from '../../src/app';
 import type { Role } from '../../src/auth/scope';
 import { systemScope } from '../../src/auth/scope';
+import { hashApiKey } from '../../src/modules/api-keys/api-key.service';
 import { type Database, openDatabase } from '../../src/db/database';
 import { readMigrations } from '../../src/db/migrate';
 import { createLogger } from '../../src/observability/logger';
@@ -50,9 +51,16 @@ export async function createTenant(db: Database, tier: 'trial' | 'standard' | 'p
   return tenantId;
 }
 
-/** An API key secret for the tenant with the given roles. */
+/**
+ * An API key secret for the tenant with the given roles. A fixture: the key is written directly (as a seed
+ * would), so it adds no record to the tenant's audit chain and tests can assert on that chain exactly.
+ * The createApiKey mutation (and ApiKeyService.create) is audited.
+ */
 export async function createKey(app: App, tenantId: string, roles: Role[], name = 'test key'): Promise<string> {
-  const { secret } = await app.services.apiKeys.create(systemScope(tenantId, 'test'), { name, roles });
+  const secret = `alsk_${randomBytes(32).toString('base64url')}`;
+  await app.services.prisma.apiKey.create({
+    data: { tenantId, name, keyPrefix: secret.slice(0, 12), keyHash: hashApiKey(secret), roles: [...new Set(roles)], createdBy: systemScope(tenantId, 'test').actor },
+  });
   return secret;
 }
 

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { type Role, type Scope, isRole } from '../../auth/scope';
+import { AuditRecorder } from '../../audit/audit.recorder';
+import { mutationEvent } from '../../audit/audit.events';
+import { type Role, type Scope, isRole, systemScope } from '../../auth/scope';
 import { badInput, notFound } from '../../errors/domain-error';
 
 const KEY_PREFIX = 'alsk_';
@@ -52,6 +54,17 @@ function toRecord(row: {
   return { ...row, roles: row.roles.filter(isRole) };
 }
 
+/** The audit record of a key's creation: name, roles and expiry; never the secret, its prefix or its hash. */
+function keyCreatedEvent(row: { keyId: string; name: string; roles: string[]; expiresAt: Date | null }, fields: string[]) {
+  return mutationEvent('config.changed', {
+    entity: 'api_key',
+    entityId: row.keyId,
+    action: 'created',
+    fields,
+    context: { name: row.name, roles: row.roles, expires_at: row.expiresAt ? row.expiresAt.toISOString() : null },
+  });
+}
+
 interface CachedAuth {
   scope: Omit<Scope, 'requestId'>;
   expiresAt: Date | null;
@@ -63,7 +76,10 @@ export class ApiKeyService {
   private readonly cache = new Map<string, CachedAuth>();
   private readonly lastUsedWritten = new Map<string, number>();
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /**
    * Resolves a presented secret to the caller's scope, or null when the key is unknown, revoked or
@@ -117,16 +133,19 @@ export class ApiKeyService {
     }
     if (errors.length) throw badInput(errors);
     const secret = newSecret();
-    const row = await this.prisma.apiKey.create({
-      data: {
-        tenantId: scope.tenantId,
-        name: input.name.trim(),
-        keyPrefix: secret.slice(0, 12),
-        keyHash: hashApiKey(secret),
-        roles: [...new Set(input.roles)],
-        createdBy: scope.actor,
-        expiresAt: input.expiresAt ?? null,
-      },
+    const row = await this.audit.run(scope, async (tx) => {
+      const created = await tx.apiKey.create({
+        data: {
+          tenantId: scope.tenantId,
+          name: input.name.trim(),
+          keyPrefix: secret.slice(0, 12),
+          keyHash: hashApiKey(secret),
+          roles: [...new Set(input.roles)],
+          createdBy: scope.actor,
+          expiresAt: input.expiresAt ?? null,
+        },
+      });
+      return { result: created, events: [keyCreatedEvent(created, input.expiresAt ? ['name', 'roles', 'expiresAt'] : ['name', 'roles'])] };
     });
     return { key: toRecord(row), secret };
   }
@@ -135,11 +154,23 @@ export class ApiKeyService {
   async revoke(scope: Scope, keyId: string): Promise<ApiKeyRecord> {
     const row = await this.prisma.apiKey.findFirst({ where: { keyId, tenantId: scope.tenantId } });
     if (!row) throw notFound('ApiKey', keyId);
+    // Revoking a revoked key changes nothing and records nothing.
     const updated = row.revokedAt
       ? row
-      : await this.prisma.apiKey.update({
-          where: { keyId },
-          data: { revokedAt: new Date(), revokedBy: scope.actor },
+      : await this.audit.run(scope, async (tx) => {
+          const r = await tx.apiKey.update({
+            where: { keyId },
+            data: { revokedAt: new Date(), revokedBy: scope.actor },
+          });
+          const event = mutationEvent('config.changed', {
+            entity: 'api_key',
+            entityId: keyId,
+            action: 'revoked',
+            severity: 'warning',
+            fields: ['revokedAt'],
+            context: { name: r.name, roles: r.roles },
+          });
+          return { result: r, events: [event] };
         });
     this.cache.delete(row.keyHash);
     return toRecord(updated);
@@ -162,15 +193,19 @@ export class ApiKeyService {
     const keyHash = hashApiKey(secret);
     const existing = await this.prisma.apiKey.findUnique({ where: { keyHash } });
     if (existing) return { created: false };
-    await this.prisma.apiKey.create({
-      data: {
-        tenantId: 'default',
-        name: 'bootstrap',
-        keyPrefix: secret.slice(0, 12),
-        keyHash,
-        roles: ['admin'],
-        createdBy: 'system:bootstrap',
-      },
+    const scope = systemScope('default', 'bootstrap');
+    await this.audit.run(scope, async (tx) => {
+      const created = await tx.apiKey.create({
+        data: {
+          tenantId: 'default',
+          name: 'bootstrap',
+          keyPrefix: secret.slice(0, 12),
+          keyHash,
+          roles: ['admin'],
+          createdBy: scope.actor,
+        },
+      });
+      return { result: created, events: [keyCreatedEvent(created, ['name', 'roles'])] };
     });
     return { created: true };
   }

@@ -1,7 +1,7 @@
 import type { AuditSigningKey } from '../../audit/audit.checkpoints';
 import { auditInclusionProof } from '../../audit/audit.checkpoints';
 import { verifyAuditChain } from '../../audit/audit.verify';
-import { type Scope, hasRole } from '../../auth/scope';
+import { type Role, type Scope, hasRole } from '../../auth/scope';
 import { badInput, forbidden, unauthenticated } from '../../errors/domain-error';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
@@ -25,6 +25,13 @@ export interface AuditEventFilterArgs {
   categories?: string[] | null;
   eventTypes?: string[] | null;
   severities?: string[] | null;
+  /** Only records about this investigation. */
+  investigationId?: string | null;
+}
+
+export interface StreamOptions {
+  /** Role the subscriber must hold, re-checked with its key for every record (default approver). */
+  role?: Role;
 }
 
 const CHECKPOINT_ORDER: SortKey<CheckpointRow>[] = [
@@ -63,11 +70,12 @@ function matches(f: AuditEventFilterArgs, r: AuditRecordNode): boolean {
   if (f.categories?.length && !f.categories.includes(r.eventCategory)) return false;
   if (f.eventTypes?.length && !f.eventTypes.includes(r.eventType)) return false;
   if (f.severities?.length && !f.severities.includes(r.severity)) return false;
+  if (f.investigationId && r.investigationId !== f.investigationId) return false;
   return true;
 }
 
-function assertAuditReader(scope: Scope): void {
-  if (!hasRole(scope, 'approver')) throw forbidden('Requires role approver or admin');
+function assertAuditReader(scope: Scope, role: Role = 'approver'): void {
+  if (!hasRole(scope, role)) throw forbidden(`Requires role ${role}`);
 }
 
 /**
@@ -181,8 +189,13 @@ export class AuditChainService {
    * message only delays delivery). The caller's key and role are re-checked for every record.
    * Without `afterSequence` the stream starts at the current head.
    */
-  async *stream(scope: Scope, filter: AuditEventFilterArgs | null | undefined, afterSequence: number | null | undefined): AsyncGenerator<AuditRecordNode> {
-    assertAuditReader(scope);
+  async *stream(
+    scope: Scope,
+    filter: AuditEventFilterArgs | null | undefined,
+    afterSequence: number | null | undefined,
+    options: StreamOptions = {},
+  ): AsyncGenerator<AuditRecordNode> {
+    assertAuditReader(scope, options.role);
     if (afterSequence != null && afterSequence < 0) throw badInput([{ path: 'afterSequence', message: 'must be ≥ 0' }]);
     const f = filter ?? {};
     const live = this.pubsub.subscribe('audit.records', scope.tenantId)[Symbol.asyncIterator]();

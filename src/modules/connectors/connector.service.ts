@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { givenFields, mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type FieldError, badInput, conflict, isDomainError, notFound } from '../../errors/domain-error';
 import { translateDbError } from '../../errors/prisma-errors';
@@ -53,12 +55,26 @@ function rethrow(err: unknown): never {
   throw d ?? err;
 }
 
+/** `config.changed` for a connector: field NAMES only (never the config, which holds secrets). */
+function connectorEvent(row: ConnectorRow, action: string, fields?: string[]) {
+  return mutationEvent('config.changed', {
+    entity: 'connector',
+    entityId: row.connectorId,
+    action,
+    fields,
+    context: { name: row.name, adapter_type: row.adapterType, mode: row.connectorMode, enabled: row.enabled },
+  });
+}
+
 /**
  * SIEM/XDR connector configurations of the caller's tenant (admin only at the API). Config JSON is
  * stored as given (see report: no encryption at rest yet) and always returned with secrets masked.
  */
 export class ConnectorService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   private async find(scope: Scope, id: string, db: Pick<PrismaClient, 'connector'> = this.prisma): Promise<ConnectorRow> {
     // connector_id is a UUID column: a malformed id cannot exist, and must not reach Postgres as a cast error.
@@ -92,15 +108,18 @@ export class ConnectorService {
     if (input.name == null) errors.push({ path: 'input.name', message: 'is required' });
     if (errors.length) throw badInput(errors);
     try {
-      const row = await this.prisma.connector.create({
-        data: {
-          tenantId: scope.tenantId,
-          name: input.name.trim(),
-          adapterType: input.adapterType,
-          connectorMode: input.mode ?? 'polling',
-          config: (input.config ?? {}) as Prisma.InputJsonObject,
-          enabled: input.enabled ?? true,
-        },
+      const row = await this.audit.run(scope, async (tx) => {
+        const created = await tx.connector.create({
+          data: {
+            tenantId: scope.tenantId,
+            name: input.name.trim(),
+            adapterType: input.adapterType,
+            connectorMode: input.mode ?? 'polling',
+            config: (input.config ?? {}) as Prisma.InputJsonObject,
+            enabled: input.enabled ?? true,
+          },
+        });
+        return { result: created, events: [connectorEvent(created, 'created', givenFields(input))] };
       });
       return view(row);
     } catch (err) {
@@ -117,7 +136,7 @@ export class ConnectorService {
     checkCommon(input, errors);
     if (errors.length) throw badInput(errors);
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await this.audit.run(scope, async (tx) => {
         const row = await this.find(scope, id, tx);
         const config = input.config != null ? restoreMaskedSecrets(input.config, row.config, 'input.config', errors) : undefined;
         if (errors.length) throw badInput(errors);
@@ -132,7 +151,9 @@ export class ConnectorService {
             updatedAt: new Date(),
           },
         });
-        return view(updated);
+        const fields = givenFields(input);
+        const action = fields.length === 1 && fields[0] === 'enabled' ? (input.enabled ? 'enabled' : 'disabled') : 'updated';
+        return { result: view(updated), events: [connectorEvent(updated, action, fields)] };
       });
     } catch (err) {
       rethrow(err);
@@ -146,10 +167,10 @@ export class ConnectorService {
 
   /** Deletes a connector of the caller's tenant and returns it as it was (secrets masked). */
   async remove(scope: Scope, id: string): Promise<ConnectorView> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const row = await this.find(scope, id, tx);
       await tx.connector.deleteMany({ where: { connectorId: row.connectorId, tenantId: scope.tenantId } });
-      return view(row);
+      return { result: view(row), events: [connectorEvent(row, 'deleted')] };
     });
   }
 }

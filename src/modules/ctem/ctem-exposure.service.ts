@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
 import { type FieldError, badInput, conflict, notFound } from '../../errors/domain-error';
@@ -38,7 +40,10 @@ function isUniqueViolation(err: unknown): boolean {
  * Exposures are referred to by numeric id or by exposure key (an exact 16-hex key is tried first).
  */
 export class CtemExposureService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** One exposure of the caller's tenant by numeric id or exposure key; NOT_FOUND otherwise. */
   async exposure(scope: Scope, ref: string): Promise<ExposureNode> {
@@ -113,7 +118,7 @@ export class CtemExposureService {
     };
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.prisma.$transaction(async (tx) => {
+        return await this.audit.run(scope, async (tx) => {
           const existing = await tx.ctemExposure.findUnique({
             where: { tenantId_exposureKey: { tenantId: scope.tenantId, exposureKey: key } },
           });
@@ -132,7 +137,7 @@ export class CtemExposureService {
                 updatedAt: now,
               },
             });
-            return { exposure: toExposureNode(row), created: true, statusPreserved: false };
+            return { result: { exposure: toExposureNode(row), created: true, statusPreserved: false }, events: [scoredEvent(row, 'created', null)] };
           }
           const resolved = (RESOLVED_EXPOSURE_STATUSES as readonly string[]).includes(existing.status);
           const status = input.status && !resolved ? input.status : existing.status;
@@ -143,11 +148,12 @@ export class CtemExposureService {
           });
           if (updated.count === 0) throw new RetryUpsert();
           const row = await tx.ctemExposure.findUniqueOrThrow({ where: { id: existing.id } });
-          return {
+          const result = {
             exposure: toExposureNode(row),
             created: false,
             statusPreserved: Boolean(input.status && resolved && input.status !== existing.status),
           };
+          return { result, events: [scoredEvent(row, 'rescored', existing)] };
         });
       } catch (err) {
         // A concurrent first sighting created the row, or a concurrent change moved its status: read again.
@@ -170,13 +176,23 @@ export class CtemExposureService {
       throw conflict(`Cannot move an exposure from ${row.status} to ${status}`, { from: row.status, to: status });
     }
     const now = new Date();
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const res = await tx.ctemExposure.updateMany({
         where: { id: row.id, tenantId: scope.tenantId, status: row.status },
         data: { status, updatedAt: now },
       });
       if (res.count === 0) throw conflict('Exposure status changed concurrently; retry', { from: row.status, to: status });
-      return toExposureNode(await tx.ctemExposure.findUniqueOrThrow({ where: { id: row.id } }));
+      const updated = await tx.ctemExposure.findUniqueOrThrow({ where: { id: row.id } });
+      // Verified is the remediation's verification (spec §3.4); other moves are workflow changes.
+      const event = mutationEvent(status === 'Verified' ? 'ctem.remediation_verified' : 'config.changed', {
+        entity: 'ctem_exposure',
+        entityId: updated.id,
+        action: 'status_changed',
+        fields: ['status'],
+        context: { exposure_key: updated.exposureKey, asset_id: updated.assetId },
+        outcome: { state_before: row.status, state_after: updated.status },
+      });
+      return { result: toExposureNode(updated), events: [event] };
     });
   }
 
@@ -217,3 +233,21 @@ export class CtemExposureService {
 }
 
 class RetryUpsert extends Error {}
+
+/** `ctem.exposure_scored` for an upsert: the score and severity decided, and the status before/after. */
+function scoredEvent(row: ExposureRow, action: string, before: ExposureRow | null) {
+  return mutationEvent('ctem.exposure_scored', {
+    entity: 'ctem_exposure',
+    entityId: row.id,
+    action,
+    context: { exposure_key: row.exposureKey, source_tool: row.sourceTool, asset_id: row.assetId, asset_zone: row.assetZone },
+    decision: {
+      decision_type: 'ctem_score',
+      severity_assigned: row.severity,
+      ctem_score: row.ctemScore,
+      original_severity: row.originalSeverity,
+      sla_deadline: row.slaDeadline ? row.slaDeadline.toISOString() : null,
+    },
+    outcome: { state_before: before ? before.status : null, state_after: row.status },
+  });
+}

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { givenFields, mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
 import { type FieldError, badInput, notFound } from '../../errors/domain-error';
@@ -63,7 +65,10 @@ function scopeField(errors: FieldError[], path: string, v: string | null | undef
 
 /** False-positive patterns of the caller's tenant: reads and creation. Governance lives in FpPatternGovernanceService. */
 export class FpPatternService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** One pattern of the caller's tenant (another tenant's is NOT_FOUND). */
   async pattern(scope: Scope, patternId: string): Promise<FpPatternNode> {
@@ -118,8 +123,8 @@ export class FpPatternService {
         e.valueRegex != null ? { entity_type: e.entityType, value_regex: e.valueRegex } : { entity_type: e.entityType, value_cidr: e.valueCidr },
       ),
     };
-    const row = await this.prisma.$transaction((tx) =>
-      tx.fpPattern.create({
+    const row = await this.audit.run(scope, async (tx) => {
+      const created = await tx.fpPattern.create({
         data: {
           patternId: `fp-${randomUUID()}`,
           tenantId: scope.tenantId,
@@ -133,8 +138,18 @@ export class FpPatternService {
           scopeRuleFamily,
           scopeAssetClass,
         },
-      }),
-    );
+      });
+      const event = mutationEvent('fp_pattern.created', {
+        entity: 'fp_pattern',
+        entityId: created.patternId,
+        action: 'created',
+        fields: givenFields(input),
+        context: { pattern_name: created.patternName, alert_names: created.alertNames, auto_close: created.autoClose },
+        decision: { decision_type: 'fp_pattern_proposed', confidence: created.confidenceThreshold },
+        outcome: { state_after: created.status },
+      });
+      return { result: created, events: [event] };
+    });
     return toFpPatternNode(row);
   }
 }

@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type FieldError, badInput, conflict, notFound } from '../../errors/domain-error';
 import { translateDbError } from '../../errors/prisma-errors';
@@ -37,9 +39,24 @@ function validateActivation(scope: Scope, input: { dimension: string; value: str
   return errors;
 }
 
+/** `kill_switch.activated` / `.deactivated` (severity warning): the switch and the reason given. */
+function switchEvent(type: 'kill_switch.activated' | 'kill_switch.deactivated', row: KillSwitchRow, action: string, reason: string) {
+  return mutationEvent(type, {
+    entity: 'kill_switch',
+    entityId: row.id,
+    action,
+    severity: 'warning',
+    context: { dimension: row.dimension, value: row.value },
+    decision: { decision_type: `kill_switch_${action}`, reasoning_summary: reason },
+  });
+}
+
 /** Kill switches of the caller's tenant: reads for viewers, activation and deactivation for admins. */
 export class KillSwitchService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** Switches of the caller's tenant, newest activation first. */
   list(scope: Scope, filter: KillSwitchFilterArgs | null | undefined, page: PageArgs): Promise<ConnectionShape<KillSwitchNode>> {
@@ -69,13 +86,14 @@ export class KillSwitchService {
     if (errors.length) throw badInput(errors);
     const data = { tenantId: scope.tenantId, dimension: input.dimension, value: input.value.trim(), reason: input.reason.trim() };
     try {
-      const row = await this.prisma.$transaction(async (tx) => {
+      const row = await this.audit.run(scope, async (tx) => {
         const active = await tx.killSwitch.findFirst({
           where: { tenantId: data.tenantId, dimension: data.dimension, value: data.value, deactivatedAt: null },
           select: { id: true },
         });
         if (active) throw conflict(`Kill switch ${data.dimension}:${data.value} is already active`, { id: active.id, constraint: ACTIVE_UNIQUE });
-        return tx.killSwitch.create({ data: { ...data, activatedBy: scope.actor } });
+        const created = await tx.killSwitch.create({ data: { ...data, activatedBy: scope.actor } });
+        return { result: created, events: [switchEvent('kill_switch.activated', created, 'activated', data.reason)] };
       });
       return toNode(row);
     } catch (err) {
@@ -85,12 +103,12 @@ export class KillSwitchService {
 
   /**
    * Deactivates an active switch of the caller's tenant: NOT_FOUND for another tenant's or an unknown id,
-   * CONFLICT when it is already inactive. `reason` is validated now and goes into the audit record once
-   * audit appends land (the table has no deactivation-reason column).
+   * CONFLICT when it is already inactive. `reason` goes into the audit record (decision.reasoning_summary;
+   * the table has no deactivation-reason column).
    */
   async deactivate(scope: Scope, id: string, reason: string): Promise<KillSwitchNode> {
     if (!reason.trim() || reason.length > 2000) throw badInput([{ path: 'reason', message: 'must be 1–2000 characters' }]);
-    const row = await this.prisma.$transaction(async (tx) => {
+    const row = await this.audit.run(scope, async (tx) => {
       const { count } = await tx.killSwitch.updateMany({
         where: { id, tenantId: scope.tenantId, deactivatedAt: null },
         data: { deactivatedAt: new Date(), deactivatedBy: scope.actor },
@@ -98,7 +116,7 @@ export class KillSwitchService {
       const current = await tx.killSwitch.findFirst({ where: { id, tenantId: scope.tenantId } });
       if (!current) throw notFound('KillSwitch', id);
       if (count === 0) throw conflict(`Kill switch ${id} is not active`);
-      return current;
+      return { result: current, events: [switchEvent('kill_switch.deactivated', current, 'deactivated', reason.trim())] };
     });
     return toNode(row);
   }

@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { givenFields, mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { badInput, conflict, notFound } from '../../errors/domain-error';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
@@ -63,7 +65,10 @@ function validateShape(input: UpsertLlmModelArgs): FieldErrors {
 
 /** LLM model configuration of the caller's tenant (spec 013). Reads: viewer; writes: admin. */
 export class LlmModelService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** One model of the caller's tenant; another tenant's is NOT_FOUND. */
   async get(scope: Scope, modelId: string): Promise<LlmModelRow> {
@@ -101,7 +106,7 @@ export class LlmModelService {
   async upsert(scope: Scope, input: UpsertLlmModelArgs): Promise<LlmModelRow> {
     const shape = validateShape(input);
     if (shape.list.length) throw badInput(shape.list);
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const existing = await tx.llmModel.findUnique({ where: { modelId: input.modelId } });
       if (existing && existing.tenantId !== scope.tenantId) {
         throw conflict(`Model id ${input.modelId} is not available`, { fieldErrors: [{ path: 'input.modelId', message: 'is taken' }] });
@@ -123,10 +128,19 @@ export class LlmModelService {
         ...(input.enabled != null ? { enabled: input.enabled } : {}),
         ...(input.extendedThinking != null ? { extendedThinking: input.extendedThinking } : {}),
       };
-      if (existing) return tx.llmModel.update({ where: { modelId: input.modelId }, data: { ...data, updatedAt: new Date() } });
-      return tx.llmModel.create({
-        data: { ...data, modelId: input.modelId, tenantId: scope.tenantId, providerId: input.providerId!, modelName: data.modelName! },
+      const row = existing
+        ? await tx.llmModel.update({ where: { modelId: input.modelId }, data: { ...data, updatedAt: new Date() } })
+        : await tx.llmModel.create({
+            data: { ...data, modelId: input.modelId, tenantId: scope.tenantId, providerId: input.providerId!, modelName: data.modelName! },
+          });
+      const event = mutationEvent('config.changed', {
+        entity: 'llm_model',
+        entityId: row.modelId,
+        action: existing ? 'updated' : 'created',
+        fields: givenFields(input, ['modelId']),
+        context: { provider_id: row.providerId, tier: row.tier },
       });
+      return { result: row, events: [event] };
     });
   }
 
@@ -172,7 +186,7 @@ export class LlmModelService {
    * fallback of another model is a CONFLICT (field error at `id` naming those models).
    */
   async delete(scope: Scope, modelId: string): Promise<string> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const row = await tx.llmModel.findFirst({ where: { modelId, tenantId: scope.tenantId }, select: { modelId: true } });
       if (!row) throw notFound('LlmModel', modelId);
       const users = await tx.llmModel.findMany({
@@ -185,7 +199,7 @@ export class LlmModelService {
         throw conflict(`Model ${modelId} is the fallback of ${names}`, { fieldErrors: [{ path: 'id', message: `is the fallback of ${names}` }] });
       }
       await tx.llmModel.delete({ where: { modelId } });
-      return modelId;
+      return { result: modelId, events: [mutationEvent('config.changed', { entity: 'llm_model', entityId: modelId, action: 'deleted' })] };
     });
   }
 }

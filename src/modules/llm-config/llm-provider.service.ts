@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { givenFields, mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { badInput, conflict, notFound } from '../../errors/domain-error';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
@@ -22,7 +24,10 @@ export interface UpsertLlmProviderArgs {
 
 /** LLM provider configuration of the caller's tenant (spec 013). Reads: viewer; writes: admin. */
 export class LlmProviderService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** One provider of the caller's tenant; another tenant's is NOT_FOUND. */
   async get(scope: Scope, providerId: string): Promise<LlmProviderNode> {
@@ -68,31 +73,38 @@ export class LlmProviderService {
       ...(input.apiKey != null ? { apiKeyEnc: input.apiKey === '' ? '' : maskApiKey(input.apiKey) } : {}),
       ...(input.enabled != null ? { enabled: input.enabled } : {}),
     };
-    const row = await this.prisma.$transaction(async (tx) => {
+    // Field names only: the API key (and its stored mask) never reaches the audit record.
+    const fields = givenFields(input, ['providerId']);
+    const event = (action: string) => mutationEvent('config.changed', { entity: 'llm_provider', entityId: input.providerId, action, fields });
+    const row = await this.audit.run(scope, async (tx) => {
       const existing = await tx.llmProvider.findUnique({ where: { providerId: input.providerId } });
       if (existing && existing.tenantId !== scope.tenantId) {
         throw conflict(`Provider id ${input.providerId} is not available`, { fieldErrors: [{ path: 'input.providerId', message: 'is taken' }] });
       }
       if (existing) {
-        return tx.llmProvider.update({ where: { providerId: input.providerId }, data: { ...data, updatedAt: new Date() } });
+        const updated = await tx.llmProvider.update({ where: { providerId: input.providerId }, data: { ...data, updatedAt: new Date() } });
+        return { result: updated, events: [event('updated')] };
       }
       if (data.displayName === undefined) throw badInput([{ path: 'input.displayName', message: 'is required when creating a provider' }]);
-      return tx.llmProvider.create({
+      const created = await tx.llmProvider.create({
         data: { ...data, displayName: data.displayName, providerId: input.providerId, tenantId: scope.tenantId },
       });
+      return { result: created, events: [event('created')] };
     });
     return toProviderNode(row);
   }
 
   /** Enables or disables a provider of the caller's tenant; another tenant's is NOT_FOUND. */
   async setEnabled(scope: Scope, providerId: string, enabled: boolean): Promise<LlmProviderNode> {
-    const row = await this.prisma.$transaction(async (tx) => {
+    const row = await this.audit.run(scope, async (tx) => {
       const { count } = await tx.llmProvider.updateMany({
         where: { providerId, tenantId: scope.tenantId },
         data: { enabled, updatedAt: new Date() },
       });
       if (count === 0) throw notFound('LlmProvider', providerId);
-      return tx.llmProvider.findUniqueOrThrow({ where: { providerId } });
+      const updated = await tx.llmProvider.findUniqueOrThrow({ where: { providerId } });
+      const event = mutationEvent('config.changed', { entity: 'llm_provider', entityId: providerId, action: enabled ? 'enabled' : 'disabled', fields: ['enabled'] });
+      return { result: updated, events: [event] };
     });
     return toProviderNode(row);
   }

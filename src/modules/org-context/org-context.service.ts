@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import { givenFields, mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type FieldError, badInput, notFound } from '../../errors/domain-error';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
@@ -79,7 +81,10 @@ function validate(input: UpsertOrgContextInput): { data: Data; entityType: strin
 
 /** Organisational context (org_context) of the caller's tenant. */
 export class OrgContextService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** One record of the caller's tenant; another tenant's id is NOT_FOUND. */
   async get(scope: Scope, id: string): Promise<OrgContextRow> {
@@ -108,7 +113,10 @@ export class OrgContextService {
    */
   async upsert(scope: Scope, input: UpsertOrgContextInput): Promise<OrgContextRow> {
     const { data, entityType, entityName } = validate(input);
-    return this.prisma.$transaction(async (tx) => {
+    const fields = givenFields(input, ['id'], true);
+    const event = (row: OrgContextRow, action: string) =>
+      mutationEvent('config.changed', { entity: 'org_context', entityId: row.docId, action, fields, context: { entity_type: row.entityType } });
+    return this.audit.run(scope, async (tx) => {
       let existing: OrgContextRow | null;
       if (input.id) {
         existing = await tx.orgContext.findFirst({ where: { docId: input.id, tenantId: scope.tenantId } });
@@ -123,19 +131,22 @@ export class OrgContextService {
       }
       if (existing) {
         await tx.orgContext.updateMany({ where: { docId: existing.docId, tenantId: scope.tenantId }, data: { ...data, lastUpdated: new Date() } });
-        return tx.orgContext.findFirstOrThrow({ where: { docId: existing.docId, tenantId: scope.tenantId } });
+        const updated = await tx.orgContext.findFirstOrThrow({ where: { docId: existing.docId, tenantId: scope.tenantId } });
+        return { result: updated, events: [event(updated, 'updated')] };
       }
-      return tx.orgContext.create({ data: { ...data, docId: `org-${randomUUID()}`, tenantId: scope.tenantId } });
+      const created = await tx.orgContext.create({ data: { ...data, docId: `org-${randomUUID()}`, tenantId: scope.tenantId } });
+      return { result: created, events: [event(created, 'created')] };
     });
   }
 
   /** Deletes a record of the caller's tenant and returns it as it was. */
   async remove(scope: Scope, id: string): Promise<OrgContextRow> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const row = await tx.orgContext.findFirst({ where: { docId: id, tenantId: scope.tenantId } });
       if (!row) throw notFound('OrgContext', id);
       await tx.orgContext.deleteMany({ where: { docId: id, tenantId: scope.tenantId } });
-      return row;
+      const event = mutationEvent('config.changed', { entity: 'org_context', entityId: row.docId, action: 'deleted', context: { entity_type: row.entityType } });
+      return { result: row, events: [event] };
     });
   }
 }

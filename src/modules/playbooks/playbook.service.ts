@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { givenFields, mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
 import { type FieldError, badInput, conflict, notFound } from '../../errors/domain-error';
 import type { CreatePlaybookInput, PlaybookFilter, UpdatePlaybookInput } from './playbook.inputs';
 import { validateHeader, validateSteps, resolveTechniqueIds } from './playbook.validation';
-import { type PlaybookRow, beginPlaybookChange, rewriteSteps, stepFromInput } from './playbook.write';
+import { type PlaybookRow, beginPlaybookChange, playbookChangeEvent, rewriteSteps, stepFromInput } from './playbook.write';
 
 const ORDER: SortKey<PlaybookRow>[] = [
   { field: 'createdAt', direction: 'desc', value: (r) => r.createdAt },
@@ -20,7 +22,10 @@ const trimList = (v: string[] | null | undefined) => [...new Set((v ?? []).map((
  * another tenant's playbook is NOT_FOUND. Step edits live in PlaybookStepService.
  */
 export class PlaybookService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** One playbook of the caller's tenant. */
   async playbook(scope: Scope, docId: string): Promise<PlaybookRow> {
@@ -61,7 +66,7 @@ export class PlaybookService {
     const techniques = await resolveTechniqueIds(this.prisma, errors, 'input.mitreTechniques', input.mitreTechniques);
     if (errors.length) throw badInput(errors);
     const docId = `pb-${randomUUID()}`;
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const row = await tx.playbook.create({
         data: {
           docId,
@@ -82,7 +87,17 @@ export class PlaybookService {
         },
       });
       await rewriteSteps(tx, scope, docId, input.steps.map(stepFromInput));
-      return row;
+      const event = mutationEvent('playbook.generated', {
+        entity: 'playbook',
+        entityId: docId,
+        action: 'created',
+        fields: givenFields(input),
+        counts: { steps: input.steps.length },
+        context: { title: row.title, version: row.version, source: row.source },
+        decision: { decision_type: 'playbook_created', recommended_actions: input.steps.map((s) => s.action) },
+        outcome: { state_after: row.reviewStatus },
+      });
+      return { result: row, events: [event] };
     });
   }
 
@@ -111,15 +126,18 @@ export class PlaybookService {
       ...(input.resolutionCriteria != null ? { resolutionCriteria: json(input.resolutionCriteria) } : {}),
     };
     if (Object.keys(data).length === 0) throw badInput([{ path: 'input', message: 'nothing to change' }]);
-    return this.prisma.$transaction((tx) => beginPlaybookChange(tx, scope, docId, data, input.expectedVersion));
+    return this.audit.run(scope, async (tx) => {
+      const row = await beginPlaybookChange(tx, scope, docId, data, input.expectedVersion);
+      return { result: row, events: [playbookChangeEvent(row, 'updated', { fields: givenFields(input, ['expectedVersion']) })] };
+    });
   }
 
   /** Deletes a playbook of the caller's tenant and (by cascade, same statement) its steps. Returns its id. */
   async delete(scope: Scope, docId: string): Promise<string> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const { count } = await tx.playbook.deleteMany({ where: { docId, tenantId: scope.tenantId } });
       if (count === 0) throw notFound('Playbook', docId);
-      return docId;
+      return { result: docId, events: [mutationEvent('config.changed', { entity: 'playbook', entityId: docId, action: 'deleted' })] };
     });
   }
 
@@ -130,7 +148,7 @@ export class PlaybookService {
    * patterns); the audit trail records who changed and who approved.
    */
   async approve(scope: Scope, docId: string): Promise<PlaybookRow> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const cur = await tx.playbook.findFirst({ where: { docId, tenantId: scope.tenantId } });
       if (!cur) throw notFound('Playbook', docId);
       const { count } = await tx.playbook.updateMany({
@@ -138,7 +156,16 @@ export class PlaybookService {
         data: { reviewStatus: 'approved', approvedBy: scope.actor, lastUpdated: new Date() },
       });
       if (count === 0) throw conflict(`Playbook ${docId} is not a draft awaiting approval`, { reviewStatus: cur.reviewStatus });
-      return (await tx.playbook.findFirst({ where: { docId, tenantId: scope.tenantId } })) ?? cur;
+      const row = (await tx.playbook.findFirst({ where: { docId, tenantId: scope.tenantId } })) ?? cur;
+      const event = mutationEvent('approval.granted', {
+        entity: 'playbook',
+        entityId: docId,
+        action: 'approved',
+        context: { title: row.title, version: row.version },
+        decision: { decision_type: 'playbook_approval' },
+        outcome: { state_before: cur.reviewStatus, state_after: row.reviewStatus, approver: scope.actor },
+      });
+      return { result: row, events: [event] };
     });
   }
 }

@@ -1,4 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client';
+import { type MutationEventArgs, mutationEvent } from '../../audit/audit.events';
 import type { Scope } from '../../auth/scope';
 import { conflict, notFound } from '../../errors/domain-error';
 import { bumpVersion } from './playbook.validation';
@@ -95,4 +96,20 @@ export function stepFromInput(s: {
     approvalReason: s.approvalReason?.trim() || null,
     assignedAgent: s.assignedAgent?.trim() || null,
   };
+}
+
+/**
+ * The `config.changed` record of a change to a playbook (header or steps), naming the version it moved to.
+ * `extra` adds fields/counts/context, e.g. the step number for step edits.
+ */
+export function playbookChangeEvent(row: PlaybookRow, action: string, extra: Partial<Pick<MutationEventArgs, 'fields' | 'counts' | 'context'>> = {}) {
+  return mutationEvent('config.changed', {
+    entity: 'playbook',
+    entityId: row.docId,
+    action,
+    fields: extra.fields,
+    counts: extra.counts,
+    context: { version: row.version, ...extra.context },
+    outcome: { state_after: row.reviewStatus },
+  });
 }

@@ -31,10 +31,9 @@ export const casesResolvers: Function[] = [
 
 /** Services of this module group (merged into the process's Services by src/services.ts). */
 export function createCasesServices(prisma: PrismaClient, logger: Logger, audit: AuditRecorder) {
-  void audit;
   void logger;
   return {
-    ctemExposures: new CtemExposureService(prisma),
+    ctemExposures: new CtemExposureService(prisma, audit),
     ctemActivity: new CtemActivityService(prisma),
     investigations: new InvestigationService(prisma),
     alerts: new AlertService(prisma),

@@ -15,13 +15,12 @@ export const intelResolvers: Function[] = [ThreatIntelIocResolver, OrgContextRes
 
 /** Services of this module group (merged into the process's Services by src/services.ts). */
 export function createIntelServices(prisma: PrismaClient, logger: Logger, audit: AuditRecorder) {
-  void audit;
   void logger;
   return {
-    threatIntelIocs: new IocService(prisma),
-    threatIntelImports: new IocImportService(prisma),
-    orgContexts: new OrgContextService(prisma),
-    connectors: new ConnectorService(prisma),
+    threatIntelIocs: new IocService(prisma, audit),
+    threatIntelImports: new IocImportService(prisma, audit),
+    orgContexts: new OrgContextService(prisma, audit),
+    connectors: new ConnectorService(prisma, audit),
   };
 }
 

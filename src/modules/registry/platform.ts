@@ -33,16 +33,15 @@ export const platformResolvers: Function[] = [
 
 /** Services of this module group (merged into the process's Services by src/services.ts). */
 export function createPlatformServices(prisma: PrismaClient, logger: Logger, audit: AuditRecorder) {
-  void audit;
   void logger;
   return {
     telemetry: new TelemetryService(prisma),
-    llmProviders: new LlmProviderService(prisma),
-    llmModels: new LlmModelService(prisma),
+    llmProviders: new LlmProviderService(prisma, audit),
+    llmModels: new LlmModelService(prisma, audit),
     auditLog: new AuditLogService(prisma),
-    tenancy: new TenancyService(prisma),
+    tenancy: new TenancyService(prisma, audit),
     ueba: new UebaService(prisma),
-    killSwitches: new KillSwitchService(prisma),
+    killSwitches: new KillSwitchService(prisma, audit),
     platformOps: new PlatformOpsService(prisma),
   };
 }

@@ -18,14 +18,13 @@ export const playbooksResolvers: Function[] = [PlaybookResolver, PlaybookMutatio
 
 /** Services of this module group (merged into the process's Services by src/services.ts). */
 export function createPlaybooksServices(prisma: PrismaClient, logger: Logger, audit: AuditRecorder) {
-  void audit;
   void logger;
   return {
-    playbooks: new PlaybookService(prisma),
-    playbookSteps: new PlaybookStepService(prisma),
-    fpPatterns: new FpPatternService(prisma),
-    fpPatternGovernance: new FpPatternGovernanceService(prisma),
-    taxonomyImport: new TaxonomyImportService(prisma),
+    playbooks: new PlaybookService(prisma, audit),
+    playbookSteps: new PlaybookStepService(prisma, audit),
+    fpPatterns: new FpPatternService(prisma, audit),
+    fpPatternGovernance: new FpPatternGovernanceService(prisma, audit),
+    taxonomyImport: new TaxonomyImportService(prisma, audit),
   };
 }
 

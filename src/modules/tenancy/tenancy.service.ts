@@ -1,4 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client';
+import { mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { badInput, notFound } from '../../errors/domain-error';
 
@@ -22,7 +24,10 @@ const TENANT_SELECT = { tenantId: true, name: true, tier: true, legalHold: true,
 
 /** The caller's own tenant and identity. There is no way to name another tenant here. */
 export class TenancyService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** The caller's tenant (settings are not exposed). */
   async tenant(scope: Scope): Promise<TenantNode> {
@@ -40,10 +45,11 @@ export class TenancyService {
   async update(scope: Scope, input: { name: string }): Promise<TenantNode> {
     const name = input.name.trim();
     if (!name || name.length > 200) throw badInput([{ path: 'input.name', message: 'must be 1–200 characters' }]);
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const { count } = await tx.tenant.updateMany({ where: { tenantId: scope.tenantId }, data: { name, updatedAt: new Date() } });
       if (count === 0) throw notFound('Tenant', scope.tenantId);
-      return tx.tenant.findUniqueOrThrow({ where: { tenantId: scope.tenantId }, select: TENANT_SELECT });
+      const row = await tx.tenant.findUniqueOrThrow({ where: { tenantId: scope.tenantId }, select: TENANT_SELECT });
+      return { result: row, events: [mutationEvent('config.changed', { entity: 'tenant', entityId: scope.tenantId, action: 'updated', fields: ['name'] })] };
     });
   }
 }

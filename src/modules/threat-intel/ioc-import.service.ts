@@ -1,4 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client';
+import { mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type FieldError, badInput } from '../../errors/domain-error';
 import { SEVERITIES } from '../../ingest/canonical';
@@ -129,12 +131,20 @@ function candidateFromInput(w: IocWrite, path: string, errors: FieldError[]): Io
   return errors.length === before ? candidate : undefined;
 }
 
+/** One `knowledge.indexed` record per bulk write, with counts (indicator values are not repeated). */
+function importEvent(action: string, feed: string, counts: Record<string, number>) {
+  return mutationEvent('knowledge.indexed', { entity: 'threat_intel_ioc', entityId: null, action, counts, context: { feed } });
+}
+
 /**
  * Writes to threat_intel_iocs: the bulk upsert mutation and the STIX/MISP feed imports. Each call is one
  * transaction (technique check, one upsert statement, read-back), so nothing is half-written on error.
  */
 export class IocImportService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /**
    * Inserts or merges up to 5,000 indicators for the caller's tenant, deduplicated on (type, value).
@@ -148,7 +158,7 @@ export class IocImportService {
     const errors: FieldError[] = [];
     const items = input.iocs.map((w, i) => ({ c: candidateFromInput(w, `input.iocs[${i}]`, errors), i }));
     if (errors.length) throw badInput(errors);
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const resolved = await resolveTechniques(tx, union(items.flatMap((x) => x.c!.techniques), []));
       for (const { c, i } of items) {
         c!.techniques = c!.techniques.map((t, j) => {
@@ -159,7 +169,8 @@ export class IocImportService {
         c!.techniques = union(c!.techniques, []);
       }
       if (errors.length) throw badInput(errors);
-      return this.write(tx, scope, items.map((x) => x.c!), 'replace');
+      const written = await this.write(tx, scope, items.map((x) => x.c!), 'replace');
+      return { result: written, events: [importEvent('upserted', 'manual', { submitted: input.iocs.length, inserted: written.inserted, updated: written.updated })] };
     }, { timeout: 60_000 });
   }
 
@@ -176,7 +187,7 @@ export class IocImportService {
       if (err instanceof StixPatternError) throw badInput([{ path: 'bundle', message: err.message }]);
       throw err;
     }
-    return this.importParsed(scope, parsed, 'bundle');
+    return this.importParsed(scope, parsed, 'bundle', 'stix');
   }
 
   /** Imports the attributes of a MISP event (`{"Event": …}` or bare) for the caller's tenant; as importStix. */
@@ -188,15 +199,15 @@ export class IocImportService {
       if (err instanceof MispEventError) throw badInput([{ path: 'event', message: err.message }]);
       throw err;
     }
-    return this.importParsed(scope, parsed, 'event');
+    return this.importParsed(scope, parsed, 'event', 'misp');
   }
 
-  private async importParsed(scope: Scope, parsed: ParsedFeed, argPath: string): Promise<ImportResult> {
+  private async importParsed(scope: Scope, parsed: ParsedFeed, argPath: string, feed: 'stix' | 'misp'): Promise<ImportResult> {
     const candidates = dedupeCandidates(parsed.candidates, 'max');
     if (candidates.length > MAX_IOCS_PER_CALL) {
       throw badInput([{ path: argPath, message: `at most ${MAX_IOCS_PER_CALL} distinct indicators per import` }]);
     }
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const resolved = await resolveTechniques(tx, union(candidates.flatMap((c) => c.techniques), []));
       const dropped = [...resolved.entries()].filter(([, r]) => !r.ok).map(([id]) => id);
       for (const c of candidates) {
@@ -206,7 +217,17 @@ export class IocImportService {
         }), []);
       }
       const written = await this.write(tx, scope, candidates, 'max');
-      return { ...written, indicators: parsed.examined, skipped: parsed.skipped, droppedTechniques: dropped };
+      const counts = {
+        indicators: parsed.examined,
+        inserted: written.inserted,
+        updated: written.updated,
+        skipped: parsed.skipped.length,
+        dropped_techniques: dropped.length,
+      };
+      return {
+        result: { ...written, indicators: parsed.examined, skipped: parsed.skipped, droppedTechniques: dropped },
+        events: [importEvent('imported', feed, counts)],
+      };
     }, { timeout: 60_000 });
   }
 

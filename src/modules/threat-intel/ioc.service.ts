@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { mutationEvent } from '../../audit/audit.events';
+import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type FieldError, badInput, notFound } from '../../errors/domain-error';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
@@ -39,7 +41,10 @@ function valueCondition(f: ThreatIntelIocFilter, value: string): Prisma.ThreatIn
 
 /** Threat-intel indicators of the caller's tenant: reads and deletion. Writes live in IocImportService. */
 export class IocService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditRecorder = new AuditRecorder(prisma),
+  ) {}
 
   /** One indicator of the caller's tenant; another tenant's (or an unknown) id is NOT_FOUND. */
   async ioc(scope: Scope, id: string): Promise<IocRow> {
@@ -76,11 +81,17 @@ export class IocService {
 
   /** Deletes one indicator of the caller's tenant and returns it as it was; others' ids are NOT_FOUND. */
   async remove(scope: Scope, id: string): Promise<IocRow> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.audit.run(scope, async (tx) => {
       const row = await tx.threatIntelIoc.findFirst({ where: { docId: id, tenantId: scope.tenantId } });
       if (!row) throw notFound('ThreatIntelIoc', id);
       await tx.threatIntelIoc.deleteMany({ where: { docId: id, tenantId: scope.tenantId } });
-      return row;
+      const event = mutationEvent('knowledge.indexed', {
+        entity: 'threat_intel_ioc',
+        entityId: row.docId,
+        action: 'deleted',
+        context: { indicator_type: row.indicatorType },
+      });
+      return { result: row, events: [event] };
     });
   }
 }
