@@ -2,6 +2,7 @@ import { type AuditPublisher, AuditRecorder } from './audit/audit.recorder';
 import type { AuditSigningKey } from './audit/audit.checkpoints';
 import type { PrismaClient } from './generated/prisma/client';
 import { AuditChainService } from './modules/audit-chain/audit-chain.service';
+import { InvestigationEventService } from './modules/investigation-events/investigation-event.service';
 import type { AppPubSub } from './pubsub/pubsub';
 import type { WorkQueue } from './engine/queue';
 import { createPipelineServices } from './modules/registry/pipeline';
@@ -29,12 +30,14 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps) {
   const { prisma } = deps;
   const audit = new AuditRecorder(prisma, deps.auditPublisher);
+  const auditChain = new AuditChainService(prisma, deps.auditKey, deps.pubsub);
   return {
     prisma,
     audit,
     apiKeys: new ApiKeyService(prisma, audit),
     mitre: new MitreService(prisma),
-    auditChain: new AuditChainService(prisma, deps.auditKey, deps.pubsub),
+    auditChain,
+    investigationEvents: new InvestigationEventService(prisma, auditChain),
     ...createIntelServices(prisma, deps.logger, audit),
     ...createPlaybooksServices(prisma, deps.logger, audit),
     ...createCasesServices(prisma, deps.logger, audit),

@@ -2,6 +2,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from '../modules/api-keys/api-key.resolver';
 import { AuditChainResolver } from '../modules/audit-chain/audit-chain.resolver';
+import { InvestigationEventResolver } from '../modules/investigation-events/investigation-event.resolver';
 import { MitreGroupResolver, MitreTechniqueResolver, TaxonomyResolver } from '../modules/mitre/mitre.resolver';
 import { casesResolvers } from '../modules/registry/cases';
 import { intelResolvers } from '../modules/registry/intel';
@@ -14,6 +15,7 @@ import { authChecker } from './auth-checker';
 export const RESOLVERS = [
   ApiKeyResolver,
   AuditChainResolver,
+  InvestigationEventResolver,
   MitreTechniqueResolver,
   MitreGroupResolver,
   TaxonomyResolver,
