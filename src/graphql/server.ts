@@ -154,6 +154,16 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
     wsServer,
   );
 
+  // graphql-ws logs socket errors (e.g. a frame over maxPayload, which ws already closes with 1009) through
+  // console.error; route them to the structured log instead.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (err) => {
+      logger.warn({ err: { message: err.message } }, 'websocket error');
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'Internal server error');
+    });
+  });
+
   // ---- Apollo (HTTP) ----------------------------------------------------------------------------
   const guardPlugin: ApolloServerPlugin<GraphQLContext> = {
     async requestDidStart() {

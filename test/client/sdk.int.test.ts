@@ -227,7 +227,7 @@ describe('typed client (SDK) against a running server', () => {
     });
 
     it('closes the socket (1009) on a frame larger than 64 KB', async () => {
-      // graphql-ws console.errors every socket error ("Internal error emitted on a WebSocket socket").
+      // Socket errors go to the structured log, not console.error (graphql-ws's default).
       const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       const s = rawSocket(t.wsUrl);
       await s.opened;
@@ -235,6 +235,7 @@ describe('typed client (SDK) against a running server', () => {
       await s.firstMessage;
       s.socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `{ __typename }#${'x'.repeat(70 * 1024)}` } }));
       expect((await s.closed).code).toBe(1009);
+      expect(quiet).not.toHaveBeenCalled();
       quiet.mockRestore();
     });
 
@@ -312,6 +313,7 @@ describe('typed client (SDK) against a running server', () => {
           { onNext: () => reject(new Error('unexpected result')), onError: resolve },
         );
       });
+      expect(quiet).not.toHaveBeenCalled();
       quiet.mockRestore();
       expect(tooLarge.closeCode).toBe(1009);
       expect(tooLarge.codes).toEqual(['PAYLOAD_TOO_LARGE']);
