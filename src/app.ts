@@ -10,6 +10,7 @@ import { type RateLimiter, createMemoryRateLimiter, createRedisRateLimiter } fro
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { mountTaxonomyUpload } from './modules/taxonomy-import/taxonomy-upload.route';
+import { mountIngestWebhook } from './modules/ingest/ingest-webhook.route';
 import { createServices, type Services } from './services';
 import { type AuditSigningKey, registerSigningKey, signingKeyFromPem, startCheckpointScheduler } from './audit/audit.checkpoints';
 import { generateSigningKeyPair } from './audit/checkpoint-signing';
@@ -121,6 +122,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const rateLimiter: RateLimiter = opts.redis
     ? createRedisRateLimiter(opts.redis, limiterOpts)
     : createMemoryRateLimiter(limiterOpts);
+  // SIEM webhooks (POST /ingest/:source) spend the same per-key budget as GraphQL.
+  mountIngestWebhook(app, { services, logger, rateLimiter });
 
   const gql = await mountGraphQL({
     app,

@@ -43,7 +43,8 @@ export function toInvestigationNode(row: InvestigationRow): InvestigationNode {
     id: investigationId,
     source: knownSource(row.source),
     classification: knownClassification(row.classification),
-    decisionChain: Array.isArray(gs.decision_chain) ? gs.decision_chain : [],
+    // The engine's GraphState uses camelCase (decisionChain); older rows used the spec's snake_case.
+    decisionChain: Array.isArray(gs.decisionChain) ? gs.decisionChain : Array.isArray(gs.decision_chain) ? gs.decision_chain : [],
   };
 }
 

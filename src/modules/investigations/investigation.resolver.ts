@@ -33,11 +33,14 @@ export class InvestigationResolver {
     return ctx.services.investigations.investigations(scope, filter, page);
   }
 
+  // Relations need viewer: an ingest-only key reads only the investigation's own fields (ingest results).
+  @Authorized('viewer')
   @FieldResolver(() => Alert, { nullable: true, description: 'The alert under investigation.' })
   alert(@Root() i: Investigation, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.cases.investigations.alertById.load(i.alertId);
   }
 
+  @Authorized('viewer')
   @FieldResolver(() => [Approval], { description: 'Approval requests of this investigation, oldest first.' })
   approvals(@Root() i: Investigation, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.cases.investigations.approvalsByInvestigationId.load(i.id);

@@ -1,4 +1,4 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Authorized, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONScalar } from '../../graphql/scalars';
 
 /** The 8 investigation states of spec §3.1 (values are the stored strings). */
@@ -167,11 +167,14 @@ export class Investigation {
   @Field(() => String, { nullable: true, description: 'Why it FAILED, if it did.' })
   unrecoverableError!: string | null;
 
+  // An ingest-only key gets the Investigation back from ingestAlert(s), but not the alert's content.
+  @Authorized('viewer')
   @Field(() => JSONScalar, {
     description: 'The full GraphState (spec §3.1): entities, ioc_matches, ueba_context, ctem_exposures, atlas_techniques, similar_incidents, …',
   })
   graphState!: unknown;
 
+  @Authorized('viewer')
   @Field(() => JSONScalar, {
     description: 'GraphState.decision_chain: one entry per step {agent, action, timestamp, confidence?, details?}; [] when none.',
   })

@@ -4,6 +4,8 @@ import type { WorkQueue } from '../../engine/queue';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Logger } from '../../observability/logger';
 import type { AppPubSub } from '../../pubsub/pubsub';
+import { IngestResolver } from '../ingest/ingest.resolver';
+import { IngestService } from '../ingest/ingest.service';
 
 /** What the investigation pipeline's modules (ingest, approvals, investigation events) are built from. */
 export interface PipelineDeps {
@@ -15,12 +17,13 @@ export interface PipelineDeps {
 }
 
 /** Resolver classes of the pipeline modules (added to the schema by src/graphql/schema.ts). */
-export const pipelineResolvers: Function[] = [];
+export const pipelineResolvers: Function[] = [IngestResolver];
 
 /** Services of the pipeline modules (merged into the process's Services by src/services.ts). */
 export function createPipelineServices(deps: PipelineDeps) {
-  void deps;
-  return {};
+  return {
+    ingest: new IngestService(deps),
+  };
 }
 
 /** Per-operation DataLoaders of the pipeline modules. */

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditEventInput } from '../../audit/audit.append';
+import type { AuditRecorder } from '../../audit/audit.recorder';
+import type { Scope } from '../../auth/scope';
+import { initialGraphState } from '../../engine/graph-state';
+import { type WorkQueue, severityPriority } from '../../engine/queue';
+import { badInput } from '../../errors/domain-error';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { adaptPayload, validateCanonicalInput } from '../../ingest/adapters';
+import { joinPath } from '../../ingest/adapters/adapter.kit';
+import { type AdapterOutcome, type AlertSource, type CanonicalAlert, isAlertSource } from '../../ingest/canonical';
+import type { Logger } from '../../observability/logger';
+import { type InvestigationNode, type InvestigationRow, toInvestigationNode } from '../investigations/investigation.mappers';
+
+/** Most payloads one ingestAlerts call may carry. */
+export const MAX_INGEST_PAYLOADS = 500;
+/** Most alerts one call may yield after envelopes are split (they commit in one transaction). */
+export const MAX_INGEST_ALERTS = 1000;
+
+export interface IngestError {
+  code: 'BAD_USER_INPUT';
+  message: string;
+  path: string;
+}
+
+/** The outcome of one alert, in payload order. */
+export interface IngestResult {
+  investigation: InvestigationNode | null;
+  deduplicated: boolean;
+  dropped: boolean;
+  /** Why it was dropped (`heartbeat`), else null. */
+  reason: string | null;
+  error: IngestError | null;
+}
+
+export interface IngestDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  audit: AuditRecorder;
+  queue: WorkQueue;
+}
+
+type Pending = { index: number; alert: CanonicalAlert; key: string };
+
+const keyOf = (a: Pick<CanonicalAlert, 'source' | 'alertId'>) => `${a.source}\u0000${a.alertId}`;
+
+/** PostgreSQL text and jsonb cannot hold U+0000: such an alert is rejected rather than failing its batch. */
+function hasNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (depth > 64 || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => hasNul(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
+}
+
+const rejected = (path: string, message: string): IngestResult => ({
+  investigation: null,
+  deduplicated: false,
+  dropped: false,
+  reason: null,
+  error: { code: 'BAD_USER_INPUT', message, path },
+});
+
+/**
+ * Ingest (spec §1.4 step 1): vendor payloads → canonical alerts → one transaction storing every new
+ * alert, its investigation (state `received`) and an `investigation.state_changed` audit record; the
+ * work is enqueued after the commit. Idempotent on (tenant, source, vendor alert id).
+ */
+export class IngestService {
+  constructor(private readonly deps: IngestDeps) {}
+
+  /**
+   * Maps and stores `payloads` of `source` for the caller's tenant: one result per alert, in order
+   * (a payload that is an envelope yields one per alert inside it). Unmappable alerts are reported with
+   * their path (`payloads[i].…`) and store nothing; heartbeats are reported as dropped.
+   * @throws BAD_USER_INPUT for an unknown source or more than MAX_INGEST_PAYLOADS payloads / MAX_INGEST_ALERTS alerts.
+   */
+  async ingest(scope: Scope, source: AlertSource | string, payloads: unknown[], pathRoot = 'payloads'): Promise<IngestResult[]> {
+    if (!isAlertSource(source)) throw badInput([{ path: 'source', message: 'unknown alert source' }]);
+    if (payloads.length > MAX_INGEST_PAYLOADS) {
+      throw badInput([{ path: pathRoot, message: `at most ${MAX_INGEST_PAYLOADS} payloads per call` }]);
+    }
+    const items = payloads.flatMap((p, i) => {
+      const at = `${pathRoot}[${i}]`;
+      return adaptPayload(source, p).map((o) => ({ outcome: withPrefix(o, at), at }));
+    });
+    return this.store(scope, items, pathRoot);
+  }
+
+  /**
+   * Ingests one canonical alert (`ingestAlert`); validation errors carry `input.<field>` paths.
+   */
+  async ingestCanonical(scope: Scope, input: object): Promise<IngestResult> {
+    // GraphQL input objects are class instances with unset fields: hand the validator a plain object.
+    const plain = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined && v !== null));
+    const [result] = await this.store(scope, [{ outcome: validateCanonicalInput(plain, 'input'), at: 'input' }], 'input');
+    return result!;
+  }
+
+  /**
+   * Ingests a webhook body as the vendor sent it (an alert, an array or an envelope); error paths are
+   * relative to the body.
+   */
+  async ingestBody(scope: Scope, source: AlertSource | string, body: unknown): Promise<IngestResult[]> {
+    if (!isAlertSource(source)) throw badInput([{ path: 'source', message: 'unknown alert source' }]);
+    return this.store(scope, adaptPayload(source, body).map((outcome) => ({ outcome, at: '' })), 'body');
+  }
+
+  /** `items[i].at`: path of the payload the outcome came from (for errors found after mapping). */
+  private async store(scope: Scope, items: { outcome: AdapterOutcome; at: string }[], pathRoot: string): Promise<IngestResult[]> {
+    if (items.length > MAX_INGEST_ALERTS) {
+      throw badInput([{ path: pathRoot, message: `at most ${MAX_INGEST_ALERTS} alerts per call (got ${items.length})` }]);
+    }
+    const results: (IngestResult | undefined)[] = new Array(items.length);
+    const primaries: Pending[] = [];
+    const repeats: Pending[] = [];
+    const seen = new Set<string>();
+    items.forEach(({ outcome: o, at }, index) => {
+      if (!o.ok) {
+        results[index] = rejected(o.error.path, o.error.message);
+        return;
+      }
+      const alert = o.alert;
+      if (alert.isHeartbeat) {
+        results[index] = { investigation: null, deduplicated: false, dropped: true, reason: 'heartbeat', error: null };
+        return;
+      }
+      if (hasNul(alert)) {
+        results[index] = rejected(at, 'the alert contains a NUL character (U+0000), which cannot be stored');
+        return;
+      }
+      const key = keyOf(alert);
+      // The same alert twice in one call: stored once, the later copies are reported as duplicates.
+      (seen.has(key) ? repeats : primaries).push({ index, alert, key });
+      seen.add(key);
+    });
+    if (primaries.length > 0) {
+      const { created, existing } = await this.persist(scope, primaries);
+      const byKey = new Map<string, InvestigationNode | null>();
+      for (const p of primaries) {
+        const c = created.get(p.key);
+        if (c) {
+          results[p.index] = { investigation: c, deduplicated: false, dropped: false, reason: null, error: null };
+        } else {
+          const e = existing.get(p.key) ?? null;
+          results[p.index] = { investigation: e, deduplicated: true, dropped: false, reason: null, error: null };
+        }
+        byKey.set(p.key, results[p.index]!.investigation);
+      }
+      for (const r of repeats) {
+        results[r.index] = { investigation: byKey.get(r.key) ?? null, deduplicated: true, dropped: false, reason: null, error: null };
+      }
+      await this.enqueue(scope, [...created.values()]);
+    }
+    return results.map((r) => r!);
+  }
+
+  /** One transaction: insert new alerts (conflicts skipped), their investigations and audit records. */
+  private async persist(scope: Scope, pending: Pending[]) {
+    const tenantId = scope.tenantId;
+    // A stable insertion order keeps concurrent batches from deadlocking on each other's unique keys.
+    const sorted = [...pending].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const timeout = Math.min(60_000, 10_000 + pending.length * 50);
+    return this.deps.audit.run(
+      scope,
+      async (tx) => {
+        const inserted = await tx.alert.createManyAndReturn({
+          data: sorted.map(({ alert }) => ({
+            tenantId,
+            source: alert.source,
+            sourceAlertId: alert.alertId,
+            timestamp: new Date(alert.timestamp),
+            title: alert.title,
+            description: alert.description,
+            severity: alert.severity,
+            tactics: alert.tactics,
+            techniques: alert.techniques,
+            entities: alert.entities as unknown as Prisma.InputJsonValue,
+            product: alert.product,
+            rawPayload: alert.rawPayload as Prisma.InputJsonValue,
+          })),
+          // INSERT … ON CONFLICT DO NOTHING: a concurrent identical ingest waits for ours, then skips.
+          skipDuplicates: true,
+          select: { alertPk: true, source: true, sourceAlertId: true },
+        });
+        const newAlertPk = new Map(inserted.map((r) => [keyOf({ source: r.source as AlertSource, alertId: r.sourceAlertId }), r.alertPk]));
+
+        const existing = new Map<string, InvestigationNode | null>();
+        const dupes = sorted.filter((p) => !newAlertPk.has(p.key));
+        if (dupes.length > 0) {
+          const rows = await tx.alert.findMany({
+            where: { tenantId, OR: dupes.map((p) => ({ source: p.alert.source, sourceAlertId: p.alert.alertId })) },
+            select: { alertPk: true, source: true, sourceAlertId: true, investigations: { orderBy: { createdAt: 'asc' }, take: 1 } },
+          });
+          for (const r of rows) {
+            const inv = r.investigations[0];
+            existing.set(keyOf({ source: r.source as AlertSource, alertId: r.sourceAlertId }), inv ? toInvestigationNode(inv) : null);
+          }
+          const missing = dupes.filter((p) => !existing.has(p.key));
+          if (missing.length > 0) throw new Error(`ingest: ${missing.length} conflicting alert(s) not visible after ON CONFLICT`);
+        }
+
+        const fresh = sorted.filter((p) => newAlertPk.has(p.key));
+        const ids = new Map(fresh.map((p) => [p.key, randomUUID()]));
+        const invRows: InvestigationRow[] =
+          fresh.length === 0
+            ? []
+            : await tx.investigationState.createManyAndReturn({
+                data: fresh.map(({ alert, key }) => {
+                  const investigationId = ids.get(key)!;
+                  const alertId = newAlertPk.get(key)!;
+                  return {
+                    investigationId,
+                    tenantId,
+                    alertId,
+                    state: 'received',
+                    version: 0,
+                    severity: alert.severity,
+                    title: alert.title,
+                    source: alert.source,
+                    graphState: initialGraphState(alert, { investigationId, tenantId, alertId }) as unknown as Prisma.InputJsonValue,
+                  };
+                }),
+              });
+        const byId = new Map(invRows.map((r) => [r.investigationId, r]));
+        const created = new Map<string, InvestigationNode>();
+        const events: AuditEventInput[] = [];
+        for (const p of fresh) {
+          const row = byId.get(ids.get(p.key)!)!;
+          created.set(p.key, toInvestigationNode(row));
+          events.push({
+            eventType: 'investigation.state_changed',
+            investigationId: row.investigationId,
+            alertId: row.alertId,
+            context: { from_state: null, to_state: 'received', source: p.alert.source, source_alert_id: p.alert.alertId },
+          });
+        }
+        return { result: { created, existing }, events };
+      },
+      { maxWait: 10_000, timeout },
+    );
+  }
+
+  /** After commit. A failed enqueue loses nothing: the reconciler re-queues non-terminal investigations. */
+  private async enqueue(scope: Scope, investigations: InvestigationNode[]): Promise<void> {
+    await Promise.all(
+      investigations.map((inv) =>
+        this.deps.queue
+          .enqueue(
+            { tenantId: scope.tenantId, investigationId: inv.id, kind: 'step' },
+            { priority: severityPriority(inv.severity), jobId: `${inv.id}-received` },
+          )
+          .catch((err: unknown) =>
+            this.deps.logger.warn({ err, tenantId: scope.tenantId, investigationId: inv.id, requestId: scope.requestId }, 'enqueue after ingest failed; the reconciler will pick it up'),
+          ),
+      ),
+    );
+  }
+}
+
+function withPrefix(o: AdapterOutcome, prefix: string): AdapterOutcome {
+  return o.ok ? o : { ok: false, error: { ...o.error, path: joinPath(prefix, o.error.path) } };
+}
