@@ -401,14 +401,14 @@ describe('every mutation is audited in its own transaction', () => {
       () => ok(keys.admin, UPSERT_P, { input: { providerId: pid, displayName: 'Anthropic', apiKey } }),
     );
     expect(recs[0]!.context.fields_changed).toEqual(['apiKey', 'displayName']);
-    const stored = await t.db.prisma.llmProvider.findUniqueOrThrow({ where: { providerId: pid } });
+    const stored = await t.db.prisma.llmProvider.findUniqueOrThrow({ where: { tenantId_providerId: { tenantId: tenant, providerId: pid } } });
     secrets.push(stored.apiKeyEnc);
     await audited(
       [{ eventType: 'config.changed', actor: actor.admin, entity: 'llm_provider', entityId: pid, action: 'disabled' }],
       () => ok(keys.admin, 'mutation($id: ID!) { setLlmProviderEnabled(id: $id, enabled: false) { enabled } }', { id: pid }),
     );
-    // The id is taken by this tenant: the other tenant gets CONFLICT, and neither chain changes.
-    await unaudited('CONFLICT', () => call(keys.otherAdmin, UPSERT_P, { input: { providerId: pid, displayName: 'Mine' } }), other);
+    // Provider ids are per tenant: the other tenant cannot reach this one's provider, and neither chain changes.
+    await unaudited('NOT_FOUND', () => call(keys.otherAdmin, 'mutation($id: ID!) { setLlmProviderEnabled(id: $id, enabled: true) { enabled } }', { id: pid }), other);
 
     const mid = `model-${uid}`;
     const UPSERT_M = 'mutation($input: UpsertLlmModelInput!) { upsertLlmModel(input: $input) { modelId } }';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../../src/generated/prisma/client';
+import { ALERT_SOURCES } from '../../src/ingest/canonical';
 import { type TestDatabase, createTestDatabase } from '../helpers/db';
 
 // CHECK, UNIQUE and FOREIGN KEY constraints of the hand-written migrations, through Prisma (what services
@@ -112,6 +113,15 @@ describe('database constraints', () => {
     it('rejects an unknown indicator_type', async () => {
       const e = await prismaError(db.prisma.threatIntelIoc.create({ data: ioc({ indicatorType: 'ip' }) }));
       expect(e.message).toContain('threat_intel_iocs_indicator_type_check');
+    });
+
+    it('accepts a null or alert-vocabulary severity and rejects anything else', async () => {
+      for (const severity of ['High', 'info', '']) {
+        const e = await prismaError(db.prisma.threatIntelIoc.create({ data: ioc({ indicatorValue: '192.0.2.50', severity }) }));
+        expect(e.message).toContain('threat_intel_iocs_severity_check');
+      }
+      await db.prisma.threatIntelIoc.create({ data: ioc({ indicatorValue: '192.0.2.51', severity: 'informational' }) });
+      await db.prisma.threatIntelIoc.create({ data: ioc({ indicatorValue: '192.0.2.52', severity: null }) });
     });
 
     it('rejects an unknown tenant (foreign key) with P2003', async () => {
@@ -413,6 +423,11 @@ describe('database constraints', () => {
       expect(conn.connectorId).toMatch(/^[0-9a-f-]{36}$/);
       expect((await prismaError(db.prisma.connector.create({ data: c }))).code).toBe('P2002');
       await db.prisma.connector.create({ data: { ...c, tenantId: other } });
+      for (const adapterType of ALERT_SOURCES) {
+        await db.prisma.connector.create({ data: { tenantId: tenant, name: `all-${adapterType}`, adapterType } });
+      }
+      const adapter = await prismaError(db.prisma.connector.create({ data: { ...c, name: 'qradar', adapterType: 'qradar' } }));
+      expect(adapter.message).toContain('connectors_adapter_type_check');
 
       const provider = await db.prisma.llmProvider.create({
         data: { providerId: `anthropic-${tenant}`, tenantId: tenant, displayName: 'Anthropic' },
@@ -420,8 +435,32 @@ describe('database constraints', () => {
       const m = { modelId: `sonnet-${tenant}`, tenantId: tenant, providerId: provider.providerId, modelName: 'claude-sonnet' };
       expect((await prismaError(db.prisma.llmModel.create({ data: { ...m, tier: 'tier_3' } }))).message).toContain('llm_models_tier_check');
       await db.prisma.llmModel.create({ data: m });
-      await db.prisma.llmProvider.delete({ where: { providerId: provider.providerId } });
-      expect(await db.prisma.llmModel.count({ where: { modelId: m.modelId } })).toBe(0);
+      // Ids are per tenant: the other tenant has the same ids, and its model cannot use this tenant's provider.
+      const foreign = await prismaError(db.prisma.llmModel.create({ data: { ...m, tenantId: other } }));
+      expect(foreign.code).toBe('P2003');
+      expect(foreign.message).toContain('llm_models_tenant_id_provider_id_fkey');
+      await db.prisma.llmProvider.create({ data: { providerId: provider.providerId, tenantId: other, displayName: 'Anthropic' } });
+      await db.prisma.llmModel.create({ data: { ...m, tenantId: other } });
+      expect((await prismaError(db.prisma.llmModel.create({ data: m }))).code).toBe('P2002');
+      await db.prisma.llmProvider.delete({ where: { tenantId_providerId: { tenantId: tenant, providerId: provider.providerId } } });
+      expect(await db.prisma.llmModel.findMany({ where: { modelId: m.modelId }, select: { tenantId: true } })).toEqual([{ tenantId: other }]);
+    });
+
+    it('keeps one org_context record per (tenant, entity type, lower(entity name))', async () => {
+      const row = { entityType: 'host', criticality: 'high' };
+      await db.prisma.orgContext.create({ data: { ...row, docId: randomUUID(), tenantId: tenant, entityName: 'DC01.corp' } });
+      const raw = await sqlError(
+        db,
+        `INSERT INTO org_context (doc_id, tenant_id, entity_type, entity_name) VALUES ($1, $2, 'host', 'dc01.CORP')`,
+        [randomUUID(), tenant],
+      );
+      expect(raw.code).toBe('23505');
+      expect(raw.constraint).toBe('org_context_tenant_entity_key');
+      const e = await prismaError(db.prisma.orgContext.create({ data: { ...row, docId: randomUUID(), tenantId: tenant, entityName: 'dc01.corp' } }));
+      expect(e.code).toBe('P2002');
+      // other entity types and other tenants are different records
+      await db.prisma.orgContext.create({ data: { ...row, docId: randomUUID(), tenantId: tenant, entityType: 'user', entityName: 'dc01.corp' } });
+      await db.prisma.orgContext.create({ data: { ...row, docId: randomUUID(), tenantId: other, entityName: 'dc01.corp' } });
     });
   });
 

@@ -125,4 +125,23 @@ describe('org context', () => {
     const again = await gql<{ orgContext: { owner: string } }>(t.url, viewer, 'query($id: ID!) { orgContext(id: $id) { owner } }', { id: mine.id });
     expect(again.body.data!.orgContext.owner).toBe('me');
   });
+
+  it('settles concurrent upserts of one entity into one record, and refuses renaming onto another record', async () => {
+    const names = ['Race-Host.corp', 'race-host.CORP', 'RACE-HOST.corp', 'race-host.corp'];
+    const results = await Promise.all(names.map((entityName, i) => upsert(analyst, { entityType: 'host', entityName, tags: [`t${i}`] })));
+    for (const r of results) expect(r.body.errors).toBeUndefined();
+    const ids = new Set(results.map((r) => r.body.data!.upsertOrgContext.id));
+    expect(ids.size).toBe(1);
+    const found = await gql<ListData>(t.url, viewer, LIST, { filter: { search: 'race-host' } });
+    expect(found.body.data!.orgContexts.totalCount).toBe(1);
+
+    const other = (await upsert(analyst, { entityType: 'host', entityName: 'rename-me' })).body.data!.upsertOrgContext;
+    const clash = await upsert(analyst, { id: other.id, entityType: 'host', entityName: 'RACE-HOST.CORP' });
+    expect(codes(clash)).toEqual(['CONFLICT']);
+    const kept = await gql<{ orgContext: { entityName: string } }>(t.url, viewer, 'query($id: ID!) { orgContext(id: $id) { entityName } }', { id: other.id });
+    expect(kept.body.data!.orgContext.entityName).toBe('rename-me');
+    // Another entity type with that name is a different record.
+    const user = await upsert(analyst, { id: other.id, entityType: 'user', entityName: 'race-host.corp' });
+    expect(user.body.errors).toBeUndefined();
+  });
 });

@@ -20,13 +20,15 @@ describe('LLM providers and models', () => {
     await t.close();
   });
   const pid = (name: string) => `${name}-${uid}`;
+  const providerKey = (tenantId: string, providerId: string) => ({ tenantId_providerId: { tenantId, providerId } });
+  const modelKey = (tenantId: string, modelId: string) => ({ tenantId_modelId: { tenantId, modelId } });
 
   it('creates a provider without storing the key in clear and never returns it', async () => {
     const r = await ok(t, s.keys.aAdmin, UPSERT_PROVIDER, {
       input: { providerId: pid('anthropic'), displayName: 'Anthropic', apiBaseUrl: 'https://api.anthropic.com', apiKey: SECRET },
     });
     expect(r.upsertLlmProvider).toEqual({ providerId: pid('anthropic'), displayName: 'Anthropic', apiBaseUrl: 'https://api.anthropic.com', hasApiKey: true, enabled: true });
-    const stored = await t.db.prisma.llmProvider.findUniqueOrThrow({ where: { providerId: pid('anthropic') } });
+    const stored = await t.db.prisma.llmProvider.findUniqueOrThrow({ where: providerKey(s.a, pid('anthropic')) });
     expect(stored.tenantId).toBe(s.a);
     expect(stored.apiKeyEnc).not.toContain(SECRET);
     expect(stored.apiKeyEnc).not.toContain(SECRET.slice(0, 12));
@@ -58,7 +60,7 @@ describe('LLM providers and models', () => {
     expect(fieldPaths(bad).sort()).toEqual(['input.apiBaseUrl', 'input.apiKey', 'input.displayName', 'input.providerId']);
     const noName = await gql(t.url, s.keys.aAdmin, UPSERT_PROVIDER, { input: { providerId: pid('nameless') } });
     expect(fieldPaths(noName)).toEqual(['input.displayName']);
-    expect(await t.db.prisma.llmProvider.findUnique({ where: { providerId: pid('nameless') } })).toBeNull();
+    expect(await t.db.prisma.llmProvider.findUnique({ where: providerKey(s.a, pid('nameless')) })).toBeNull();
   });
 
   it('creates, filters, pages and relates models; fallback must exist in the tenant and not loop', async () => {
@@ -109,10 +111,10 @@ describe('LLM providers and models', () => {
     const used = await gql(t.url, s.keys.aAdmin, `mutation { deleteLlmModel(id: "${pid('haiku')}") }`);
     expect(codes(used)).toEqual(['CONFLICT']);
     expect(fieldPaths(used)).toEqual(['id']);
-    expect(await t.db.prisma.llmModel.findUnique({ where: { modelId: pid('haiku') } })).not.toBeNull();
+    expect(await t.db.prisma.llmModel.findUnique({ where: modelKey(s.a, pid('haiku')) })).not.toBeNull();
     const gone = await ok(t, s.keys.aAdmin, `mutation { deleteLlmModel(id: "${pid('opus')}") }`);
     expect(gone.deleteLlmModel).toBe(pid('opus'));
-    expect(await t.db.prisma.llmModel.findUnique({ where: { modelId: pid('opus') } })).toBeNull();
+    expect(await t.db.prisma.llmModel.findUnique({ where: modelKey(s.a, pid('opus')) })).toBeNull();
     const again = await gql(t.url, s.keys.aAdmin, `mutation { deleteLlmModel(id: "${pid('opus')}") }`);
     expect(codes(again)).toEqual(['NOT_FOUND']);
   });
@@ -136,14 +138,13 @@ describe('LLM providers and models', () => {
     expect(codes(await gql(t.url, s.keys.bViewer, `{ llmModel(id: "${aModel}") { modelId } }`))).toEqual(['NOT_FOUND']);
     expect(codes(await gql(t.url, s.keys.bAdmin, `mutation { setLlmProviderEnabled(id: "${aProvider}", enabled: false) { enabled } }`))).toEqual(['NOT_FOUND']);
     expect(codes(await gql(t.url, s.keys.bAdmin, `mutation { deleteLlmModel(id: "${aModel}") }`))).toEqual(['NOT_FOUND']);
-    // Ids are globally unique in the current schema: taking over A's id is refused, A's row untouched.
-    const takeover = await gql(t.url, s.keys.bAdmin, UPSERT_PROVIDER, { input: { providerId: aProvider, displayName: 'pwned', apiKey: SECRET } });
-    expect(codes(takeover)).toEqual(['CONFLICT']);
+    // B updating "A's id" only ever addresses B's own rows: a model update of an id B does not have is a
+    // create (which needs provider and model name); A's rows are untouched.
     const modelTakeover = await gql(t.url, s.keys.bAdmin, UPSERT_MODEL, { input: { modelId: aModel, tier: 'TIER_2' } });
-    expect(codes(modelTakeover)).toEqual(['CONFLICT']);
-    const aStill = await t.db.prisma.llmModel.findUniqueOrThrow({ where: { modelId: aModel } });
+    expect(fieldPaths(modelTakeover).sort()).toEqual(['input.modelName', 'input.providerId']);
+    const aStill = await t.db.prisma.llmModel.findUniqueOrThrow({ where: modelKey(s.a, aModel) });
     expect(aStill).toMatchObject({ tenantId: s.a, tier: 'tier_1' });
-    expect((await t.db.prisma.llmProvider.findUniqueOrThrow({ where: { providerId: aProvider } })).displayName).toBe('Anthropic');
+    expect((await t.db.prisma.llmProvider.findUniqueOrThrow({ where: providerKey(s.a, aProvider) })).displayName).toBe('Anthropic');
     // B cannot attach a model to A's provider or point a fallback at A's model.
     await ok(t, s.keys.bAdmin, UPSERT_PROVIDER, { input: { providerId: pid('b-prov'), displayName: 'B' } });
     const foreignProvider = await gql(t.url, s.keys.bAdmin, UPSERT_MODEL, { input: { modelId: pid('b-model'), providerId: aProvider, modelName: 'm' } });
@@ -153,5 +154,48 @@ describe('LLM providers and models', () => {
     // Relations stay inside the tenant: B's provider lists none of A's models.
     const bRel = await ok(t, s.keys.bViewer, `{ llmProvider(id: "${pid('b-prov')}") { models { modelId } } }`);
     expect(bRel.llmProvider.models).toEqual([]);
+  });
+
+  it('lets two tenants register the same provider and model ids independently', async () => {
+    // Plain ids as tenants really use them (no per-run suffix): each test run has fresh tenants.
+    const provider = 'anthropic';
+    const model = 'claude-sonnet';
+    const fields = 'providerId displayName hasApiKey';
+    const a = await ok(t, s.keys.aAdmin, `mutation($input: UpsertLlmProviderInput!) { upsertLlmProvider(input: $input) { ${fields} } }`, {
+      input: { providerId: provider, displayName: 'Anthropic A', apiKey: SECRET },
+    });
+    const b = await ok(t, s.keys.bAdmin, `mutation($input: UpsertLlmProviderInput!) { upsertLlmProvider(input: $input) { ${fields} } }`, {
+      input: { providerId: provider, displayName: 'Anthropic B' },
+    });
+    expect(a.upsertLlmProvider).toEqual({ providerId: provider, displayName: 'Anthropic A', hasApiKey: true });
+    expect(b.upsertLlmProvider).toEqual({ providerId: provider, displayName: 'Anthropic B', hasApiKey: false });
+    await ok(t, s.keys.aAdmin, UPSERT_MODEL, { input: { modelId: model, providerId: provider, modelName: 'claude-sonnet-4-5', tier: 'TIER_1' } });
+    await ok(t, s.keys.bAdmin, UPSERT_MODEL, { input: { modelId: model, providerId: provider, modelName: 'claude-sonnet-4', tier: 'TIER_2' } });
+
+    // Updates reach only the caller's rows.
+    await ok(t, s.keys.bAdmin, UPSERT_PROVIDER, { input: { providerId: provider, displayName: 'Anthropic B2' } });
+    await ok(t, s.keys.bAdmin, `mutation { setLlmProviderEnabled(id: "${provider}", enabled: false) { enabled } }`);
+    await ok(t, s.keys.bAdmin, UPSERT_MODEL, { input: { modelId: model, maxTokens: 1024 } });
+    expect(await t.db.prisma.llmProvider.findUniqueOrThrow({ where: providerKey(s.a, provider) })).toMatchObject({ displayName: 'Anthropic A', enabled: true });
+    expect(await t.db.prisma.llmProvider.findUniqueOrThrow({ where: providerKey(s.b, provider) })).toMatchObject({ displayName: 'Anthropic B2', enabled: false });
+    expect(await t.db.prisma.llmModel.findUniqueOrThrow({ where: modelKey(s.a, model) })).toMatchObject({ modelName: 'claude-sonnet-4-5', tier: 'tier_1', maxTokens: 8192 });
+    expect(await t.db.prisma.llmModel.findUniqueOrThrow({ where: modelKey(s.b, model) })).toMatchObject({ modelName: 'claude-sonnet-4', tier: 'tier_2', maxTokens: 1024 });
+
+    // Reads and relations resolve within the caller's tenant.
+    const aView = await ok(t, s.keys.aViewer, `{ llmModel(id: "${model}") { modelName provider { displayName enabled models { modelId } } } }`);
+    expect(aView.llmModel).toEqual({ modelName: 'claude-sonnet-4-5', provider: { displayName: 'Anthropic A', enabled: true, models: [{ modelId: model }] } });
+    const bView = await ok(t, s.keys.bViewer, `{ llmProvider(id: "${provider}") { displayName enabled } }`);
+    expect(bView.llmProvider).toEqual({ displayName: 'Anthropic B2', enabled: false });
+
+    // Deletes too: B deletes its model, A's stays.
+    expect((await ok(t, s.keys.bAdmin, `mutation { deleteLlmModel(id: "${model}") }`)).deleteLlmModel).toBe(model);
+    expect(await t.db.prisma.llmModel.findUnique({ where: modelKey(s.b, model) })).toBeNull();
+    expect(await t.db.prisma.llmModel.findUnique({ where: modelKey(s.a, model) })).not.toBeNull();
+    expect(codes(await gql(t.url, s.keys.bAdmin, `mutation { deleteLlmModel(id: "${model}") }`))).toEqual(['NOT_FOUND']);
+    // Deleting a provider row cascades to that tenant's models only (composite foreign key).
+    await ok(t, s.keys.bAdmin, UPSERT_MODEL, { input: { modelId: model, providerId: provider, modelName: 'again' } });
+    await t.db.prisma.llmProvider.delete({ where: providerKey(s.b, provider) });
+    expect(await t.db.prisma.llmModel.count({ where: { modelId: model, tenantId: { in: [s.a, s.b] } } })).toBe(1);
+    expect(await t.db.prisma.llmModel.findUnique({ where: modelKey(s.a, model) })).not.toBeNull();
   });
 });

@@ -66,6 +66,32 @@ describe('embedding migrations and dashboard sessions (admin, read-only)', () =>
     expect(bob.dashboardSessions.edges[0].node.role).toBe('admin');
   });
 
+  it('pages dashboard sessions by (createdAt desc, fingerprint) with cursors that hold no session id', async () => {
+    const createdAt = new Date(Date.now() - 60_000);
+    const ids = [`pg-1-${s.a}`, `pg-2-${s.a}`, `pg-\\x41-ü€😀-${s.a}`, `pg-4-${s.a}`];
+    await t.db.prisma.dashboardSession.createMany({
+      data: ids.map((sessionId) => ({ sessionId, userId: 'pager', tenantId: s.a, createdAt, expiresAt: new Date(Date.now() + 60_000) })),
+    });
+    const sha = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex');
+    const PAGE = `query($after: String) { dashboardSessions(first: 1, after: $after, filter: {userId: "pager"}) {
+      edges { cursor node { sessionFingerprint } } pageInfo { endCursor hasNextPage } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < ids.length; i++) {
+      const page: Record<string, any> = await ok(t, s.keys.aAdmin, PAGE, { after });
+      const conn = page.dashboardSessions;
+      expect(conn.edges).toHaveLength(1);
+      seen.push(conn.edges[0].node.sessionFingerprint);
+      const decoded = Buffer.from(conn.edges[0].cursor, 'base64url').toString('utf8');
+      for (const id of ids) expect(decoded).not.toContain(id.slice(0, 6));
+      expect(decoded).toContain(conn.edges[0].node.sessionFingerprint);
+      expect(conn.pageInfo.hasNextPage).toBe(i < ids.length - 1);
+      after = conn.pageInfo.endCursor;
+    }
+    // Same createdAt: the (database-computed) fingerprint orders them, descending, and equals sha256 of the id.
+    expect(seen).toEqual(ids.map(sha).sort().reverse());
+  });
+
   it('is admin only', async () => {
     for (const key of [s.keys.aViewer, s.keys.aAnalyst, s.keys.aApprover, s.keys.aIngest]) {
       expect(codes(await gql(t.url, key, '{ embeddingMigrations { totalCount } }'))).toEqual(['FORBIDDEN']);

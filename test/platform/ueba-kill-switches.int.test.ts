@@ -5,8 +5,8 @@ const T0 = Date.parse('2026-05-01T00:00:00.000Z');
 const at = (h: number) => new Date(T0 + h * 3_600_000);
 const SIGNALS = `query($filter: UebaSignalFilter, $first: Int, $after: String) { uebaSignals(filter: $filter, first: $first, after: $after) {
   totalCount edges { node { id entityId entityType signalType riskState riskScore dataFreshnessHours source details observedAt } } pageInfo { endCursor } } }`;
-const ACTIVATE = `mutation($input: ActivateKillSwitchInput!) { activateKillSwitch(input: $input) { id dimension value reason activatedBy active deactivatedAt } }`;
-const DEACTIVATE = `mutation($id: ID!, $reason: String!) { deactivateKillSwitch(id: $id, reason: $reason) { id active deactivatedBy deactivatedAt } }`;
+const ACTIVATE = `mutation($input: ActivateKillSwitchInput!) { activateKillSwitch(input: $input) { id dimension value reason activatedBy active deactivatedAt deactivationReason } }`;
+const DEACTIVATE = `mutation($id: ID!, $reason: String!) { deactivateKillSwitch(id: $id, reason: $reason) { id active deactivatedBy deactivatedAt deactivationReason reason } }`;
 
 describe('UEBA signals and kill switches', () => {
   let t: TestApp;
@@ -62,17 +62,23 @@ describe('UEBA signals and kill switches', () => {
   describe('kill switches', () => {
     it('activates, conflicts while active, deactivates, and allows re-activation', async () => {
       const on = await ok(t, s.keys.aAdmin, ACTIVATE, { input: { dimension: 'TECHNIQUE', value: 'T1059.001', reason: 'noisy' } });
-      expect(on.activateKillSwitch).toMatchObject({ dimension: 'TECHNIQUE', value: 'T1059.001', reason: 'noisy', active: true, deactivatedAt: null });
+      expect(on.activateKillSwitch).toMatchObject({ dimension: 'TECHNIQUE', value: 'T1059.001', reason: 'noisy', active: true, deactivatedAt: null, deactivationReason: null });
       expect(on.activateKillSwitch.activatedBy).toMatch(/^api_key:/);
       const dup = await gql(t.url, s.keys.aAdmin, ACTIVATE, { input: { dimension: 'TECHNIQUE', value: 'T1059.001', reason: 'again' } });
       expect(codes(dup)).toEqual(['CONFLICT']);
       // The same value on another dimension is a different switch.
       await ok(t, s.keys.aAdmin, ACTIVATE, { input: { dimension: 'DATASOURCE', value: 'T1059.001', reason: 'odd but allowed' } });
-      const off = await ok(t, s.keys.aAdmin, DEACTIVATE, { id: on.activateKillSwitch.id, reason: 'tuned' });
-      expect(off.deactivateKillSwitch).toMatchObject({ active: false });
+      const off = await ok(t, s.keys.aAdmin, DEACTIVATE, { id: on.activateKillSwitch.id, reason: '  tuned  ' });
+      // The deactivation reason is stored (trimmed) next to the activation reason, which it does not replace.
+      expect(off.deactivateKillSwitch).toMatchObject({ active: false, deactivationReason: 'tuned', reason: 'noisy' });
       expect(off.deactivateKillSwitch.deactivatedBy).toMatch(/^api_key:/);
-      const twice = await gql(t.url, s.keys.aAdmin, DEACTIVATE, { id: on.activateKillSwitch.id, reason: 'tuned' });
+      expect(await t.db.prisma.killSwitch.findUniqueOrThrow({ where: { id: on.activateKillSwitch.id } })).toMatchObject({ deactivationReason: 'tuned' });
+      const blank = await gql(t.url, s.keys.aAdmin, DEACTIVATE, { id: on.activateKillSwitch.id, reason: '   ' });
+      expect(fieldPaths(blank)).toEqual(['reason']);
+      const twice = await gql(t.url, s.keys.aAdmin, DEACTIVATE, { id: on.activateKillSwitch.id, reason: 'other' });
       expect(codes(twice)).toEqual(['CONFLICT']);
+      // A refused second deactivation keeps the first reason.
+      expect(await t.db.prisma.killSwitch.findUniqueOrThrow({ where: { id: on.activateKillSwitch.id } })).toMatchObject({ deactivationReason: 'tuned' });
       const again = await ok(t, s.keys.aAdmin, ACTIVATE, { input: { dimension: 'TECHNIQUE', value: 'T1059.001', reason: 'back' } });
       expect(again.activateKillSwitch.id).not.toBe(on.activateKillSwitch.id);
     });
@@ -94,8 +100,8 @@ describe('UEBA signals and kill switches', () => {
       expect(active.killSwitches.totalCount).toBe(3);
       const tech = await ok(t, s.keys.aViewer, q, { filter: { dimension: 'TECHNIQUE', value: 'T1059.001' } });
       expect(tech.killSwitches.edges.map((e: { node: { active: boolean } }) => e.node.active)).toEqual([true, false]);
-      const one = await ok(t, s.keys.aViewer, `{ killSwitch(id: "${tech.killSwitches.edges[1].node.id}") { active reason } }`);
-      expect(one.killSwitch).toEqual({ active: false, reason: 'noisy' });
+      const one = await ok(t, s.keys.aViewer, `{ killSwitch(id: "${tech.killSwitches.edges[1].node.id}") { active reason deactivationReason } }`);
+      expect(one.killSwitch).toEqual({ active: false, reason: 'noisy', deactivationReason: 'tuned' });
     });
 
     it('validates input with field paths', async () => {

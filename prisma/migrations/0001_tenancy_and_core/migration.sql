@@ -135,6 +135,8 @@ CREATE TABLE threat_intel_iocs (
     CONSTRAINT threat_intel_iocs_tenant_id_indicator_type_indicator_value_key
         UNIQUE (tenant_id, indicator_type, indicator_value),
     CONSTRAINT threat_intel_iocs_confidence_check CHECK (confidence BETWEEN 0 AND 100),
+    CONSTRAINT threat_intel_iocs_severity_check
+        CHECK (severity IS NULL OR severity IN ('critical', 'high', 'medium', 'low', 'informational')),
     CONSTRAINT threat_intel_iocs_indicator_type_check CHECK (indicator_type IN (
         'ipv4', 'ipv6', 'cidr', 'asn', 'domain', 'hostname', 'url', 'email', 'account',
         'md5', 'sha1', 'sha256', 'sha512', 'ssdeep', 'file_name', 'file_path', 'process_name',
@@ -294,3 +296,6 @@ CREATE TABLE org_context (
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
 CREATE INDEX idx_org_context_entity ON org_context (tenant_id, entity_type, entity_name);
+-- One record per entity of a tenant, names compared case-insensitively (upserts by natural key rely on it:
+-- INSERT ... ON CONFLICT (tenant_id, entity_type, lower(entity_name))). An expression index: not in the Prisma model.
+CREATE UNIQUE INDEX org_context_tenant_entity_key ON org_context (tenant_id, entity_type, lower(entity_name));

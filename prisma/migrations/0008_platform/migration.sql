@@ -72,6 +72,7 @@ CREATE TABLE kill_switches (
     activated_at    TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     deactivated_by  TEXT,
     deactivated_at  TIMESTAMPTZ(3),
+    deactivation_reason TEXT,
     CONSTRAINT kill_switches_pkey PRIMARY KEY (id),
     CONSTRAINT kill_switches_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE,
@@ -121,13 +122,18 @@ CREATE TABLE connectors (
     CONSTRAINT connectors_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT connectors_tenant_id_name_key UNIQUE (tenant_id, name),
-    CONSTRAINT connectors_connector_mode_check CHECK (connector_mode IN ('polling', 'webhook', 'eventhub'))
+    CONSTRAINT connectors_connector_mode_check CHECK (connector_mode IN ('polling', 'webhook', 'eventhub')),
+    -- the ingest sources of src/ingest/canonical.ts ALERT_SOURCES (keep in step)
+    CONSTRAINT connectors_adapter_type_check CHECK (adapter_type IN (
+        'canonical', 'sentinel', 'defender', 'elastic', 'splunk', 'wazuh', 'crowdstrike', 'google_secops',
+        'guardduty', 'security_hub', 'gcp_scc', 'ocsf'))
 );
 CREATE INDEX idx_connectors_adapter_type ON connectors (tenant_id, adapter_type);
 
--- llm_providers / llm_models (spec 013): per-tenant LLM configuration. Ids are globally unique text ids.
--- llm_models.fallback_model names another model_id but is not a foreign key: fallback chains may point at a
--- model configured later (or at a built-in default), and the router resolves and validates the chain.
+-- llm_providers / llm_models (spec 013): per-tenant LLM configuration. Ids are text ids unique per tenant
+-- (two tenants may both configure provider `anthropic`); models reference their tenant's provider.
+-- llm_models.fallback_model names another model_id of the tenant but is not a foreign key: fallback chains may
+-- point at a model configured later (or at a built-in default), and the router resolves and validates the chain.
 CREATE TABLE llm_providers (
     provider_id   TEXT        NOT NULL,
     tenant_id     TEXT        NOT NULL DEFAULT 'default',
@@ -137,11 +143,10 @@ CREATE TABLE llm_providers (
     enabled       BOOLEAN     NOT NULL DEFAULT true,
     created_at    TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     updated_at    TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
-    CONSTRAINT llm_providers_pkey PRIMARY KEY (provider_id),
+    CONSTRAINT llm_providers_pkey PRIMARY KEY (tenant_id, provider_id),
     CONSTRAINT llm_providers_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
-CREATE INDEX idx_llm_providers_tenant ON llm_providers (tenant_id);
 
 CREATE TABLE llm_models (
     model_id           TEXT             NOT NULL,
@@ -162,11 +167,11 @@ CREATE TABLE llm_models (
     extended_thinking  BOOLEAN          NOT NULL DEFAULT false,
     created_at         TIMESTAMPTZ(3)      NOT NULL DEFAULT now(),
     updated_at         TIMESTAMPTZ(3)      NOT NULL DEFAULT now(),
-    CONSTRAINT llm_models_pkey PRIMARY KEY (model_id),
+    CONSTRAINT llm_models_pkey PRIMARY KEY (tenant_id, model_id),
     CONSTRAINT llm_models_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE,
-    CONSTRAINT llm_models_provider_id_fkey FOREIGN KEY (provider_id)
-        REFERENCES llm_providers (provider_id) ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT llm_models_tenant_id_provider_id_fkey FOREIGN KEY (tenant_id, provider_id)
+        REFERENCES llm_providers (tenant_id, provider_id) ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT llm_models_tier_check CHECK (tier IN ('tier_0', 'tier_1', 'tier_1_plus', 'tier_2')),
     CONSTRAINT llm_models_cost_check CHECK (cost_input >= 0 AND cost_output >= 0)
 );
@@ -196,7 +201,9 @@ CREATE TABLE embedding_migration (
 );
 CREATE INDEX idx_embedding_migration_tenant ON embedding_migration (tenant_id, collection, status);
 
--- dashboard_sessions (spec 011).
+-- dashboard_sessions (spec 011). session_id is a credential: the API shows (and pages by) session_fingerprint,
+-- the sha256 hex of its UTF-8 bytes, derived here (decode(..., 'escape') of the text with backslashes doubled
+-- gives those bytes, and unlike convert_to it is immutable, as a generated column requires).
 CREATE TABLE dashboard_sessions (
     session_id  TEXT        NOT NULL,
     user_id     TEXT        NOT NULL,
@@ -204,6 +211,8 @@ CREATE TABLE dashboard_sessions (
     tenant_id   TEXT        NOT NULL DEFAULT 'default',
     created_at  TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     expires_at  TIMESTAMPTZ(3) NOT NULL,
+    session_fingerprint TEXT NOT NULL
+        GENERATED ALWAYS AS (encode(sha256(decode(replace(session_id, '\', '\\'), 'escape')), 'hex')) STORED,
     CONSTRAINT dashboard_sessions_pkey PRIMARY KEY (session_id),
     CONSTRAINT dashboard_sessions_tenant_id_fkey FOREIGN KEY (tenant_id)
         REFERENCES tenants (tenant_id) ON DELETE RESTRICT ON UPDATE CASCADE

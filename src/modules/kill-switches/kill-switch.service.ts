@@ -103,20 +103,21 @@ export class KillSwitchService {
 
   /**
    * Deactivates an active switch of the caller's tenant: NOT_FOUND for another tenant's or an unknown id,
-   * CONFLICT when it is already inactive. `reason` goes into the audit record (decision.reasoning_summary;
-   * the table has no deactivation-reason column).
+   * CONFLICT when it is already inactive. `reason` (trimmed) is stored with the switch (deactivation_reason)
+   * and goes into the audit record (decision.reasoning_summary).
    */
   async deactivate(scope: Scope, id: string, reason: string): Promise<KillSwitchNode> {
     if (!reason.trim() || reason.length > 2000) throw badInput([{ path: 'reason', message: 'must be 1–2000 characters' }]);
+    const deactivationReason = reason.trim();
     const row = await this.audit.run(scope, async (tx) => {
       const { count } = await tx.killSwitch.updateMany({
         where: { id, tenantId: scope.tenantId, deactivatedAt: null },
-        data: { deactivatedAt: new Date(), deactivatedBy: scope.actor },
+        data: { deactivatedAt: new Date(), deactivatedBy: scope.actor, deactivationReason },
       });
       const current = await tx.killSwitch.findFirst({ where: { id, tenantId: scope.tenantId } });
       if (!current) throw notFound('KillSwitch', id);
       if (count === 0) throw conflict(`Kill switch ${id} is not active`);
-      return { result: current, events: [switchEvent('kill_switch.deactivated', current, 'deactivated', reason.trim())] };
+      return { result: current, events: [switchEvent('kill_switch.deactivated', current, 'deactivated', deactivationReason)] };
     });
     return toNode(row);
   }

@@ -39,6 +39,9 @@ export class KillSwitch {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Deactivation time; null while active.' })
   deactivatedAt!: Date | null;
 
+  @Field(() => String, { nullable: true, description: 'Why it was deactivated (the reason given to deactivateKillSwitch); null while active.' })
+  deactivationReason!: string | null;
+
   @Field({ description: 'Whether the switch is active (not deactivated).' })
   active!: boolean;
 }

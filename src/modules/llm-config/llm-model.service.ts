@@ -3,6 +3,7 @@ import { givenFields, mutationEvent } from '../../audit/audit.events';
 import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { badInput, conflict, notFound } from '../../errors/domain-error';
+import { translateDbError } from '../../errors/prisma-errors';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
 import type { LlmModelRow } from './llm-provider.mapper';
 import { FieldErrors, isDisplayName, isLatencySlo, isModelId } from './llm-validation';
@@ -72,7 +73,7 @@ export class LlmModelService {
 
   /** One model of the caller's tenant; another tenant's is NOT_FOUND. */
   async get(scope: Scope, modelId: string): Promise<LlmModelRow> {
-    const row = await this.prisma.llmModel.findFirst({ where: { modelId, tenantId: scope.tenantId } });
+    const row = await this.prisma.llmModel.findUnique({ where: { tenantId_modelId: { tenantId: scope.tenantId, modelId } } });
     if (!row) throw notFound('LlmModel', modelId);
     return row;
   }
@@ -100,48 +101,51 @@ export class LlmModelService {
 
   /**
    * Creates or updates a model of the caller's tenant. The provider and the fallback model must belong
-   * to the same tenant, and the fallback chain must not loop. Model ids are globally unique in the
-   * current schema: an id held by another tenant is a CONFLICT.
+   * to the same tenant, and the fallback chain must not loop. Model ids are unique per tenant: another
+   * tenant's model of the same id is a different row, never read or touched here. A concurrent create of
+   * the same id is a CONFLICT.
    */
   async upsert(scope: Scope, input: UpsertLlmModelArgs): Promise<LlmModelRow> {
     const shape = validateShape(input);
     if (shape.list.length) throw badInput(shape.list);
-    return this.audit.run(scope, async (tx) => {
-      const existing = await tx.llmModel.findUnique({ where: { modelId: input.modelId } });
-      if (existing && existing.tenantId !== scope.tenantId) {
-        throw conflict(`Model id ${input.modelId} is not available`, { fieldErrors: [{ path: 'input.modelId', message: 'is taken' }] });
-      }
-      await this.checkReferences(tx, scope, input, existing);
-      const data = {
-        ...(input.providerId != null ? { providerId: input.providerId } : {}),
-        ...(input.displayName != null ? { displayName: input.displayName.trim() } : {}),
-        ...(input.modelName != null ? { modelName: input.modelName.trim() } : {}),
-        ...(input.tier != null ? { tier: input.tier } : {}),
-        ...(input.maxContext != null ? { maxContext: input.maxContext } : {}),
-        ...(input.maxTokens != null ? { maxTokens: input.maxTokens } : {}),
-        ...(input.temperature != null ? { temperature: input.temperature } : {}),
-        ...(input.costInput != null ? { costInput: input.costInput } : {}),
-        ...(input.costOutput != null ? { costOutput: input.costOutput } : {}),
-        ...(input.latencySlo != null ? { latencySlo: input.latencySlo } : {}),
-        ...(input.tasks != null ? { tasks: [...new Set(input.tasks.map((t) => t.trim()))] } : {}),
-        ...(input.fallbackModel != null ? { fallbackModel: input.fallbackModel === '' ? null : input.fallbackModel } : {}),
-        ...(input.enabled != null ? { enabled: input.enabled } : {}),
-        ...(input.extendedThinking != null ? { extendedThinking: input.extendedThinking } : {}),
-      };
-      const row = existing
-        ? await tx.llmModel.update({ where: { modelId: input.modelId }, data: { ...data, updatedAt: new Date() } })
-        : await tx.llmModel.create({
-            data: { ...data, modelId: input.modelId, tenantId: scope.tenantId, providerId: input.providerId!, modelName: data.modelName! },
-          });
-      const event = mutationEvent('config.changed', {
-        entity: 'llm_model',
-        entityId: row.modelId,
-        action: existing ? 'updated' : 'created',
-        fields: givenFields(input, ['modelId']),
-        context: { provider_id: row.providerId, tier: row.tier },
+    const key = { tenantId_modelId: { tenantId: scope.tenantId, modelId: input.modelId } };
+    return this.audit
+      .run(scope, async (tx) => {
+        const existing = await tx.llmModel.findUnique({ where: key });
+        await this.checkReferences(tx, scope, input, existing);
+        const data = {
+          ...(input.providerId != null ? { providerId: input.providerId } : {}),
+          ...(input.displayName != null ? { displayName: input.displayName.trim() } : {}),
+          ...(input.modelName != null ? { modelName: input.modelName.trim() } : {}),
+          ...(input.tier != null ? { tier: input.tier } : {}),
+          ...(input.maxContext != null ? { maxContext: input.maxContext } : {}),
+          ...(input.maxTokens != null ? { maxTokens: input.maxTokens } : {}),
+          ...(input.temperature != null ? { temperature: input.temperature } : {}),
+          ...(input.costInput != null ? { costInput: input.costInput } : {}),
+          ...(input.costOutput != null ? { costOutput: input.costOutput } : {}),
+          ...(input.latencySlo != null ? { latencySlo: input.latencySlo } : {}),
+          ...(input.tasks != null ? { tasks: [...new Set(input.tasks.map((t) => t.trim()))] } : {}),
+          ...(input.fallbackModel != null ? { fallbackModel: input.fallbackModel === '' ? null : input.fallbackModel } : {}),
+          ...(input.enabled != null ? { enabled: input.enabled } : {}),
+          ...(input.extendedThinking != null ? { extendedThinking: input.extendedThinking } : {}),
+        };
+        const row = existing
+          ? await tx.llmModel.update({ where: key, data: { ...data, updatedAt: new Date() } })
+          : await tx.llmModel.create({
+              data: { ...data, modelId: input.modelId, tenantId: scope.tenantId, providerId: input.providerId!, modelName: data.modelName! },
+            });
+        const event = mutationEvent('config.changed', {
+          entity: 'llm_model',
+          entityId: row.modelId,
+          action: existing ? 'updated' : 'created',
+          fields: givenFields(input, ['modelId']),
+          context: { provider_id: row.providerId, tier: row.tier },
+        });
+        return { result: row, events: [event] };
+      })
+      .catch((err: unknown) => {
+        throw translateDbError(err) ?? err;
       });
-      return { result: row, events: [event] };
-    });
   }
 
   /** Required fields on create, same-tenant provider and fallback, maxTokens ≤ maxContext, no fallback loop. */
@@ -157,7 +161,10 @@ export class LlmModelService {
       e.check(maxTokens <= maxContext, 'maxTokens', 'must not exceed maxContext');
     }
     if (input.providerId != null) {
-      const provider = await tx.llmProvider.findFirst({ where: { providerId: input.providerId, tenantId: scope.tenantId }, select: { providerId: true } });
+      const provider = await tx.llmProvider.findUnique({
+        where: { tenantId_providerId: { tenantId: scope.tenantId, providerId: input.providerId } },
+        select: { providerId: true },
+      });
       e.check(provider !== null, 'providerId', 'no such provider in your tenant');
     }
     if (input.fallbackModel) {
@@ -187,7 +194,8 @@ export class LlmModelService {
    */
   async delete(scope: Scope, modelId: string): Promise<string> {
     return this.audit.run(scope, async (tx) => {
-      const row = await tx.llmModel.findFirst({ where: { modelId, tenantId: scope.tenantId }, select: { modelId: true } });
+      const key = { tenantId_modelId: { tenantId: scope.tenantId, modelId } };
+      const row = await tx.llmModel.findUnique({ where: key, select: { modelId: true } });
       if (!row) throw notFound('LlmModel', modelId);
       const users = await tx.llmModel.findMany({
         where: { tenantId: scope.tenantId, fallbackModel: modelId },
@@ -198,7 +206,7 @@ export class LlmModelService {
         const names = users.map((u) => u.modelId).join(', ');
         throw conflict(`Model ${modelId} is the fallback of ${names}`, { fieldErrors: [{ path: 'id', message: `is the fallback of ${names}` }] });
       }
-      await tx.llmModel.delete({ where: { modelId } });
+      await tx.llmModel.delete({ where: key });
       return { result: modelId, events: [mutationEvent('config.changed', { entity: 'llm_model', entityId: modelId, action: 'deleted' })] };
     });
   }

@@ -2,7 +2,8 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { givenFields, mutationEvent } from '../../audit/audit.events';
 import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
-import { badInput, conflict, notFound } from '../../errors/domain-error';
+import { badInput, notFound } from '../../errors/domain-error';
+import { translateDbError } from '../../errors/prisma-errors';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
 import { type LlmProviderNode, type LlmProviderRow, maskApiKey, toProviderNode } from './llm-provider.mapper';
 import { FieldErrors, isApiKeyShape, isBaseUrl, isDisplayName, isProviderId } from './llm-validation';
@@ -31,7 +32,7 @@ export class LlmProviderService {
 
   /** One provider of the caller's tenant; another tenant's is NOT_FOUND. */
   async get(scope: Scope, providerId: string): Promise<LlmProviderNode> {
-    const row = await this.prisma.llmProvider.findFirst({ where: { providerId, tenantId: scope.tenantId } });
+    const row = await this.prisma.llmProvider.findUnique({ where: { tenantId_providerId: { tenantId: scope.tenantId, providerId } } });
     if (!row) throw notFound('LlmProvider', providerId);
     return toProviderNode(row);
   }
@@ -56,8 +57,8 @@ export class LlmProviderService {
 
   /**
    * Creates or updates a provider of the caller's tenant. The API key is never stored in clear (see
-   * maskApiKey). Provider ids are globally unique in the current schema, so an id held by another tenant
-   * is a CONFLICT and that tenant's row is never touched.
+   * maskApiKey). Provider ids are unique per tenant: another tenant's provider of the same id is a
+   * different row, never read or touched here. A concurrent create of the same id is a CONFLICT.
    */
   async upsert(scope: Scope, input: UpsertLlmProviderArgs): Promise<LlmProviderNode> {
     const errors = new FieldErrors('input');
@@ -76,21 +77,23 @@ export class LlmProviderService {
     // Field names only: the API key (and its stored mask) never reaches the audit record.
     const fields = givenFields(input, ['providerId']);
     const event = (action: string) => mutationEvent('config.changed', { entity: 'llm_provider', entityId: input.providerId, action, fields });
-    const row = await this.audit.run(scope, async (tx) => {
-      const existing = await tx.llmProvider.findUnique({ where: { providerId: input.providerId } });
-      if (existing && existing.tenantId !== scope.tenantId) {
-        throw conflict(`Provider id ${input.providerId} is not available`, { fieldErrors: [{ path: 'input.providerId', message: 'is taken' }] });
-      }
-      if (existing) {
-        const updated = await tx.llmProvider.update({ where: { providerId: input.providerId }, data: { ...data, updatedAt: new Date() } });
-        return { result: updated, events: [event('updated')] };
-      }
-      if (data.displayName === undefined) throw badInput([{ path: 'input.displayName', message: 'is required when creating a provider' }]);
-      const created = await tx.llmProvider.create({
-        data: { ...data, displayName: data.displayName, providerId: input.providerId, tenantId: scope.tenantId },
+    const key = { tenantId_providerId: { tenantId: scope.tenantId, providerId: input.providerId } };
+    const row = await this.audit
+      .run(scope, async (tx) => {
+        const existing = await tx.llmProvider.findUnique({ where: key });
+        if (existing) {
+          const updated = await tx.llmProvider.update({ where: key, data: { ...data, updatedAt: new Date() } });
+          return { result: updated, events: [event('updated')] };
+        }
+        if (data.displayName === undefined) throw badInput([{ path: 'input.displayName', message: 'is required when creating a provider' }]);
+        const created = await tx.llmProvider.create({
+          data: { ...data, displayName: data.displayName, providerId: input.providerId, tenantId: scope.tenantId },
+        });
+        return { result: created, events: [event('created')] };
+      })
+      .catch((err: unknown) => {
+        throw translateDbError(err) ?? err;
       });
-      return { result: created, events: [event('created')] };
-    });
     return toProviderNode(row);
   }
 
@@ -102,7 +105,7 @@ export class LlmProviderService {
         data: { enabled, updatedAt: new Date() },
       });
       if (count === 0) throw notFound('LlmProvider', providerId);
-      const updated = await tx.llmProvider.findUniqueOrThrow({ where: { providerId } });
+      const updated = await tx.llmProvider.findUniqueOrThrow({ where: { tenantId_providerId: { tenantId: scope.tenantId, providerId } } });
       const event = mutationEvent('config.changed', { entity: 'llm_provider', entityId: providerId, action: enabled ? 'enabled' : 'disabled', fields: ['enabled'] });
       return { result: updated, events: [event] };
     });

@@ -4,6 +4,7 @@ import { givenFields, mutationEvent } from '../../audit/audit.events';
 import { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { type FieldError, badInput, notFound } from '../../errors/domain-error';
+import { translateDbError } from '../../errors/prisma-errors';
 import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
 import type { OrgContextFilter, UpsertOrgContextInput } from './org-context.inputs';
 
@@ -108,35 +109,43 @@ export class OrgContextService {
 
   /**
    * Creates or updates a record: by `id` (NOT_FOUND when it is not the caller's), else by (entity type,
-   * entity name) case-insensitively. A transaction-scoped advisory lock on the natural key serialises
-   * concurrent upserts of the same entity, since org_context has no unique constraint on it.
+   * entity name) case-insensitively. The natural key is unique (index org_context_tenant_entity_key on
+   * (tenant_id, entity_type, lower(entity_name))): INSERT ... ON CONFLICT either creates the row or locks the
+   * existing one, so concurrent upserts of the same entity end with one record. Renaming a record (by id)
+   * onto another record's natural key is a CONFLICT.
    */
   async upsert(scope: Scope, input: UpsertOrgContextInput): Promise<OrgContextRow> {
     const { data, entityType, entityName } = validate(input);
     const fields = givenFields(input, ['id'], true);
     const event = (row: OrgContextRow, action: string) =>
       mutationEvent('config.changed', { entity: 'org_context', entityId: row.docId, action, fields, context: { entity_type: row.entityType } });
-    return this.audit.run(scope, async (tx) => {
-      let existing: OrgContextRow | null;
-      if (input.id) {
-        existing = await tx.orgContext.findFirst({ where: { docId: input.id, tenantId: scope.tenantId } });
-        if (!existing) throw notFound('OrgContext', input.id);
-      } else {
-        const key = `org_context:${scope.tenantId}:${entityType}:${entityName.toLowerCase()}`;
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
-        existing = await tx.orgContext.findFirst({
-          where: { tenantId: scope.tenantId, entityType, entityName: { equals: entityName, mode: 'insensitive' } },
-          orderBy: { docId: 'asc' },
-        });
-      }
-      if (existing) {
-        await tx.orgContext.updateMany({ where: { docId: existing.docId, tenantId: scope.tenantId }, data: { ...data, lastUpdated: new Date() } });
-        const updated = await tx.orgContext.findFirstOrThrow({ where: { docId: existing.docId, tenantId: scope.tenantId } });
-        return { result: updated, events: [event(updated, 'updated')] };
-      }
-      const created = await tx.orgContext.create({ data: { ...data, docId: `org-${randomUUID()}`, tenantId: scope.tenantId } });
-      return { result: created, events: [event(created, 'created')] };
-    });
+    return this.audit
+      .run(scope, async (tx) => {
+        let docId: string;
+        let created = false;
+        if (input.id) {
+          const existing = await tx.orgContext.findFirst({ where: { docId: input.id, tenantId: scope.tenantId }, select: { docId: true } });
+          if (!existing) throw notFound('OrgContext', input.id);
+          docId = existing.docId;
+        } else {
+          // Inserts a row with the natural key (defaults elsewhere; the update below applies the input), or
+          // (DO UPDATE) locks and returns the existing one, waiting for a concurrent inserter to finish.
+          const newId = `org-${randomUUID()}`;
+          const [row] = await tx.$queryRaw<{ doc_id: string }[]>`
+            INSERT INTO org_context (doc_id, tenant_id, entity_type, entity_name)
+            VALUES (${newId}, ${scope.tenantId}, ${entityType}, ${entityName})
+            ON CONFLICT (tenant_id, entity_type, lower(entity_name)) DO UPDATE SET last_updated = EXCLUDED.last_updated
+            RETURNING doc_id`;
+          docId = row.doc_id;
+          created = docId === newId;
+        }
+        await tx.orgContext.updateMany({ where: { docId, tenantId: scope.tenantId }, data: { ...data, lastUpdated: new Date() } });
+        const row = await tx.orgContext.findFirstOrThrow({ where: { docId, tenantId: scope.tenantId } });
+        return { result: row, events: [event(row, created ? 'created' : 'updated')] };
+      })
+      .catch((err: unknown) => {
+        throw translateDbError(err) ?? err;
+      });
   }
 
   /** Deletes a record of the caller's tenant and returns it as it was. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { Scope } from '../../auth/scope';
 import type { ConnectionShape, PageArgs } from '../../graphql/connection';
@@ -25,10 +24,15 @@ export interface DashboardSessionNode {
 
 const MIGRATION_SHAPE: SeriesShape<MigrationRow> = { timeField: 'startedAt', idField: 'id', time: (r) => r.startedAt, id: (r) => r.id };
 /**
- * Sessions page by createdAt desc with the session id as the tiebreaker. Cursors therefore carry the id
- * (admins only); the node itself shows only its fingerprint.
+ * Sessions page by createdAt desc with the session fingerprint (sha256 of the id, a generated column) as the
+ * tiebreaker, so cursors carry only what the node already shows, never the session id (a credential).
  */
-const SESSION_SHAPE: SeriesShape<SessionRow> = { timeField: 'createdAt', idField: 'sessionId', time: (r) => r.createdAt, id: (r) => r.sessionId };
+const SESSION_SHAPE: SeriesShape<SessionRow> = {
+  timeField: 'createdAt',
+  idField: 'sessionFingerprint',
+  time: (r) => r.createdAt,
+  id: (r) => r.sessionFingerprint,
+};
 
 function toMigrationNode(row: MigrationRow): EmbeddingMigrationNode {
   const { tenantId: _t, ...rest } = row;
@@ -39,7 +43,7 @@ function toMigrationNode(row: MigrationRow): EmbeddingMigrationNode {
 
 function toSessionNode(row: SessionRow): DashboardSessionNode {
   return {
-    sessionFingerprint: createHash('sha256').update(row.sessionId, 'utf8').digest('hex'),
+    sessionFingerprint: row.sessionFingerprint,
     userId: row.userId,
     role: row.role,
     createdAt: row.createdAt,
