@@ -17,6 +17,7 @@ import { generateSigningKeyPair } from './audit/checkpoint-signing';
 import { createAuditPublisher } from './pubsub/audit-publisher';
 import { createAppPubSub } from './pubsub/pubsub';
 import { type WorkQueue, createMemoryQueue } from './engine/queue';
+import { startPipelineWorkers } from './engine/runtime/workers';
 
 export interface AppOptions {
   db: Database;
@@ -31,6 +32,8 @@ export interface AppOptions {
   auditKey?: AuditSigningKey;
   /** The investigation work queue (BullMQ when Redis is configured); in-process by default. */
   queue?: WorkQueue;
+  /** Run pipeline workers (runner + reconciler) in this process on `queue`; off unless given. */
+  pipelineWorkers?: { concurrency: number };
   /** Checkpoint every N records or T ms per tenant; `false` disables the scheduler (tests drive it). */
   checkpoints?: { everyRecords: number; everyMs: number } | false;
   limits?: Partial<QueryLimits>;
@@ -63,6 +66,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const auditKey = opts.auditKey ?? signingKeyFromPem(generateSigningKeyPair().privateKeyPem, 'generated');
   const queue = opts.queue ?? createMemoryQueue();
   const services = createServices({ prisma: db.prisma, logger, auditPublisher: createAuditPublisher(pubsub), auditKey, pubsub, queue });
+  const workers = opts.pipelineWorkers
+    ? startPipelineWorkers({ prisma: db.prisma, audit: services.audit, queue, logger, concurrency: opts.pipelineWorkers.concurrency })
+    : undefined;
   await registerSigningKey(db.prisma, auditKey);
   const checkpoints =
     opts.checkpoints === false
@@ -169,6 +175,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async close() {
       await checkpoints?.stop();
+      await workers?.stop();
       await queue.close();
       await gql.stop();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

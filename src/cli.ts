@@ -4,6 +4,7 @@ import { reportFatal } from './cli-errors';
 import { loadConfig } from './config/config';
 import { seedDatabase } from './db/seed';
 import { openMigrated, serve } from './main';
+import { runWorker } from './worker';
 import { createLogger } from './observability/logger';
 import { runTaxonomyImportCli } from './taxonomy/import';
 
@@ -12,6 +13,7 @@ const USAGE = `usage: aluskort <command>
   migrate                  apply pending migrations
   seed                     load the default taxonomy, playbooks and FP patterns (idempotent)
   taxonomy-import <file>…  import a MITRE ATT&CK STIX 2.1 bundle or an ATLAS.yaml
+  worker                   run pipeline workers only (needs REDIS_URL)
   audit-verify [--tenant T] [--from N] [--to M]          verify audit chains (0 intact, 1 broken, 2 usage)
   audit-verify --offline <export.jsonl> --public-key <pem>
   audit-export --tenant T --out <file.jsonl> [--from N] [--to M]`;
@@ -52,6 +54,9 @@ async function main(argv: string[]): Promise<number> {
         await db.close();
       }
     }
+    case 'worker':
+      await runWorker(config, logger);
+      return -1; // keep running
     case 'audit-verify':
     case 'audit-export': {
       const deps = { openDatabase: async () => (await openMigrated(config, logger)).db };

@@ -9,6 +9,7 @@ import { reportFatal } from './cli-errors';
 import { seedDatabase } from './db/seed';
 import { createApp } from './app';
 import { connectRedis } from './pubsub/redis';
+import { createBullQueue, createMemoryQueue } from './engine/queue';
 import { createLogger, type Logger } from './observability/logger';
 
 /** Opens the configured database and applies pending migrations. */
@@ -48,12 +49,18 @@ export async function serve(config: AppConfig, logger: Logger): Promise<void> {
     ? { publish: await connectRedis(config.redisUrl, 'publish'), subscribe: await connectRedis(config.redisUrl, 'subscribe') }
     : undefined;
   const auditKey = await loadOrCreateSigningKey(config.dataDir, config.auditSigningKeyPem);
+  // With Redis, work goes through BullMQ so any number of API and worker processes share it; without,
+  // the in-process queue (the reconciler re-queues from PostgreSQL after a restart).
+  const queue = redis ? createBullQueue(await connectRedis(config.redisUrl!, 'queue')) : createMemoryQueue();
   const app = await createApp({
     db,
     logger,
     migrationsApplied: migrations,
     redis,
     pubsubRedis,
+    queue,
+    pipelineWorkers: config.workerConcurrency > 0 ? { concurrency: config.workerConcurrency } : undefined,
+    rateLimit: config.rateLimit,
     auditKey,
     checkpoints: { everyRecords: config.auditCheckpointEveryRecords, everyMs: config.auditCheckpointEveryMs },
   });

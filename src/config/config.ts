@@ -37,6 +37,9 @@ const schema = z.object({
     .refine((v) => v === undefined || v.includes('BEGIN PRIVATE KEY'), { message: 'must be a PKCS#8 PEM Ed25519 private key' }),
   ALUSKORT_AUDIT_CHECKPOINT_EVERY_RECORDS: z.coerce.number().int().min(1).default(1000),
   ALUSKORT_AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
+  ALUSKORT_RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(600),
+  ALUSKORT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
+  ALUSKORT_WORKERS: z.coerce.number().int().min(0).max(256).default(4),
 });
 
 export type AppConfig = {
@@ -52,6 +55,9 @@ export type AppConfig = {
   auditSigningKeyPem: string | undefined;
   auditCheckpointEveryRecords: number;
   auditCheckpointEveryMs: number;
+  rateLimit: { capacity: number; refillPerSecond: number };
+  /** Pipeline jobs processed at once by this process (0: none — e.g. an API-only process). */
+  workerConcurrency: number;
 };
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -84,5 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditSigningKeyPem: e.ALUSKORT_AUDIT_SIGNING_KEY,
     auditCheckpointEveryRecords: e.ALUSKORT_AUDIT_CHECKPOINT_EVERY_RECORDS,
     auditCheckpointEveryMs: e.ALUSKORT_AUDIT_CHECKPOINT_EVERY_MS,
+    rateLimit: { capacity: e.ALUSKORT_RATE_LIMIT_CAPACITY, refillPerSecond: e.ALUSKORT_RATE_LIMIT_PER_SECOND },
+    workerConcurrency: e.ALUSKORT_WORKERS,
   };
 }

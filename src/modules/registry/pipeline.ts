@@ -6,6 +6,10 @@ import type { Logger } from '../../observability/logger';
 import type { AppPubSub } from '../../pubsub/pubsub';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { IngestService } from '../ingest/ingest.service';
+import { ApprovalActionResolver } from '../approvals/approval-action.resolver';
+import { ApprovalActionService } from '../approvals/approval-action.service';
+import { FeedbackResolver } from '../approvals/feedback.resolver';
+import { FeedbackService } from '../approvals/feedback.service';
 
 /** What the investigation pipeline's modules (ingest, approvals, investigation events) are built from. */
 export interface PipelineDeps {
@@ -17,12 +21,14 @@ export interface PipelineDeps {
 }
 
 /** Resolver classes of the pipeline modules (added to the schema by src/graphql/schema.ts). */
-export const pipelineResolvers: Function[] = [IngestResolver];
+export const pipelineResolvers: Function[] = [IngestResolver, ApprovalActionResolver, FeedbackResolver];
 
 /** Services of the pipeline modules (merged into the process's Services by src/services.ts). */
 export function createPipelineServices(deps: PipelineDeps) {
   return {
     ingest: new IngestService(deps),
+    approvalActions: new ApprovalActionService(deps),
+    feedback: new FeedbackService(deps.prisma, deps.audit),
   };
 }
 

@@ -1,0 +1,319 @@
+/**
+ * Pipeline benchmark: starts ALUSKORT as its own process (server PostgreSQL + Redis, BullMQ workers in
+ * the same process) on a throwaway database, then measures from this process:
+ *   1. alerts/s accepted with 32 concurrent clients: single-alert `ingestAlert` mutations, and batches
+ *      of 100 through `ingestAlerts`;
+ *   2. ingest latency p50/p99 at an offered 200 single-alert requests/s (open loop);
+ *   3. investigations/s reaching a terminal or awaiting_human state (deterministic reasoning);
+ *   4. commit → subscriber latency p50/p99 with 1,000 `investigationEvents` subscriptions
+ *      (20 WebSockets × 50) while transitions flow at ~100 events/s;
+ * next to single-row INSERT transactions/s with the same number of clients against the same PostgreSQL
+ * (the ratio is the figure). Everything targets 127.0.0.1 only; every loop is bounded in time.
+ *
+ * Settings: BENCH_SECONDS (default 8 per phase), BENCH_PG_ADMIN_URL, BENCH_REDIS_URL.
+ */
+import 'reflect-metadata';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CLIENTS = 32;
+const ROOT = path.resolve(__dirname, '..');
+const BOOTSTRAP = `bench-${randomBytes(16).toString('hex')}`;
+
+function dbUrl(name: string): string {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(port: number, body: unknown): Promise<{ status: number; json: { data?: Record<string, unknown>; errors?: unknown[] } }> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), authorization: `Bearer ${BOOTSTRAP}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+let alertSeq = 0;
+function canonicalAlert(severity = 'medium'): Record<string, unknown> {
+  alertSeq++;
+  return {
+    alertId: `bench-${process.pid}-${alertSeq}`,
+    timestamp: new Date().toISOString(),
+    title: `Suspicious PowerShell download cradle on host-${alertSeq % 50}`,
+    description: 'powershell.exe -enc ... fetched a payload from 203.0.113.7',
+    severity,
+    tactics: ['execution'],
+    techniques: ['T1059.001'],
+    entities: [
+      { type: 'host', value: `host-${alertSeq % 50}` },
+      { type: 'ip', value: '203.0.113.7' },
+    ],
+    product: 'bench',
+    rawPayload: { n: alertSeq },
+  };
+}
+
+const INGEST_ONE = 'mutation($i: CanonicalAlertInput!) { ingestAlert(input: $i) { deduplicated error { code } investigation { id } } }';
+const INGEST_MANY = 'mutation($p: [JSON!]!) { ingestAlerts(source: CANONICAL, payloads: $p) { deduplicated error { code } } }';
+
+/** Closed loop: `clients` workers issue requests back to back for `seconds`. */
+async function closedLoop(clients: number, seconds: number, op: () => Promise<number>): Promise<{ units: number; latencies: number[]; errors: number }> {
+  const end = Date.now() + seconds * 1000;
+  let units = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        try {
+          units += await op();
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { units, latencies, errors };
+}
+
+async function waitHealthy(port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      const ok = await new Promise<boolean>((resolve) => {
+        http.get({ host: '127.0.0.1', port, path: '/readyz' }, (r) => resolve(r.statusCode === 200)).on('error', () => resolve(false));
+      });
+      if (ok) return;
+    } catch {
+      /* retry */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('server did not become ready');
+}
+
+async function countTerminal(pool: Pool): Promise<number> {
+  const r = await pool.query(`SELECT count(*)::int AS n FROM investigation_state WHERE state IN ('closed','failed','awaiting_human')`);
+  return r.rows[0].n as number;
+}
+
+async function main(): Promise<void> {
+  const dbName = `aluskort_bench_pipeline_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE "${dbName}"`);
+  const url = dbUrl(dbName);
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  let server: ChildProcess | undefined;
+  const pool = new Pool({ connectionString: url, max: CLIENTS });
+  const rows: string[][] = [];
+  try {
+    server = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        REDIS_URL,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ALUSKORT_BOOTSTRAP_KEY: BOOTSTRAP,
+        ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
+        ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
+        DATABASE_POOL_MAX: '20',
+        NODE_OPTIONS: '',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await waitHealthy(port);
+
+    // Baseline: single-row INSERT transactions/s with the same number of clients.
+    await pool.query('CREATE TABLE bench_baseline (id bigserial primary key, payload jsonb not null, at timestamptz not null default now())');
+    const base = await closedLoop(CLIENTS, SECONDS, async () => {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        await c.query('INSERT INTO bench_baseline (payload) VALUES ($1)', [{ n: 1 }]);
+        await c.query('COMMIT');
+      } finally {
+        c.release();
+      }
+      return 1;
+    });
+    const baseTps = base.units / SECONDS;
+    rows.push(['single-row INSERT transactions (32 clients)', `${baseTps.toFixed(0)} tx/s`, `p50 ${pct(base.latencies, 50).toFixed(1)} ms`, `p99 ${pct(base.latencies, 99).toFixed(1)} ms`]);
+
+    // 1a. single-alert mutations, 32 clients.
+    const single = await closedLoop(CLIENTS, SECONDS, async () => {
+      const r = await post(port, { query: INGEST_ONE, variables: { i: canonicalAlert() } });
+      if (r.status !== 200 || r.json.errors) throw new Error(JSON.stringify(r.json.errors));
+      return 1;
+    });
+    const singleRate = single.units / SECONDS;
+    rows.push(['ingestAlert, 32 clients', `${singleRate.toFixed(0)} alerts/s`, `p50 ${pct(single.latencies, 50).toFixed(1)} ms`, `p99 ${pct(single.latencies, 99).toFixed(1)} ms`, `ratio to INSERT tx/s ${(singleRate / baseTps).toFixed(2)}`, `errors ${single.errors}`]);
+
+    // 1b. batches of 100, 32 clients.
+    const batch = await closedLoop(CLIENTS, SECONDS, async () => {
+      const payloads = Array.from({ length: 100 }, () => canonicalAlert());
+      const r = await post(port, { query: INGEST_MANY, variables: { p: payloads } });
+      if (r.status !== 200 || r.json.errors) throw new Error(JSON.stringify(r.json.errors));
+      return 100;
+    });
+    const batchRate = batch.units / SECONDS;
+    rows.push(['ingestAlerts ×100, 32 clients', `${batchRate.toFixed(0)} alerts/s`, `p50 ${pct(batch.latencies, 50).toFixed(1)} ms/batch`, `p99 ${pct(batch.latencies, 99).toFixed(1)} ms/batch`, `ratio to INSERT tx/s ${(batchRate / baseTps).toFixed(2)}`, `errors ${batch.errors}`]);
+
+    // Let the workers drain what phases 1a/1b queued before measuring latency and throughput.
+    const drainDeadline = Date.now() + 120_000;
+    const { rows: total } = await pool.query('SELECT count(*)::int AS n FROM investigation_state');
+    while ((await countTerminal(pool)) < total[0].n && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 500));
+
+    // 2. open loop at 200 requests/s.
+    const openLat: number[] = [];
+    let openErrors = 0;
+    const inflight: Promise<void>[] = [];
+    const openEnd = Date.now() + SECONDS * 1000;
+    let sent = 0;
+    const start = performance.now();
+    while (Date.now() < openEnd) {
+      const due = start + (sent * 1000) / 200;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      sent++;
+      const t0 = performance.now();
+      inflight.push(
+        post(port, { query: INGEST_ONE, variables: { i: canonicalAlert() } }).then(
+          (r) => {
+            if (r.status === 200 && !r.json.errors) openLat.push(performance.now() - t0);
+            else openErrors++;
+          },
+          () => {
+            openErrors++;
+          },
+        ),
+      );
+    }
+    await Promise.all(inflight);
+    rows.push(['ingestAlert at 200 req/s offered', `${(sent / SECONDS).toFixed(0)} req/s sent`, `p50 ${pct(openLat, 50).toFixed(1)} ms`, `p99 ${pct(openLat, 99).toFixed(1)} ms`, `errors ${openErrors}`]);
+
+    // 3. investigations/s to a terminal or awaiting_human state.
+    const before = await countTerminal(pool);
+    const N = 1000;
+    const t3 = performance.now();
+    for (let i = 0; i < N / 100; i++) {
+      await post(port, { query: INGEST_MANY, variables: { p: Array.from({ length: 100 }, () => canonicalAlert()) } });
+    }
+    const deadline3 = Date.now() + 180_000;
+    while ((await countTerminal(pool)) < before + N + (sent - openErrors) && Date.now() < deadline3) await new Promise((r) => setTimeout(r, 200));
+    const done3 = (await countTerminal(pool)) - before;
+    const secs3 = (performance.now() - t3) / 1000;
+    rows.push([`investigations to terminal/awaiting_human (${done3} finished)`, `${(done3 / secs3).toFixed(0)} investigations/s`, `${secs3.toFixed(1)} s`]);
+
+    // 4. commit → subscriber latency, 1,000 subscriptions at ~100 events/s.
+    const latencies: number[] = [];
+    const clients = Array.from({ length: 20 }, () =>
+      createClient({
+        url: `ws://127.0.0.1:${port}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${BOOTSTRAP}` },
+        lazy: false,
+      }),
+    );
+    const disposers: (() => void)[] = [];
+    for (const c of clients) {
+      for (let s = 0; s < 50; s++) {
+        disposers.push(
+          c.subscribe<{ investigationEvents: { timestamp: string } }>(
+            { query: 'subscription { investigationEvents { auditSequence timestamp } }' },
+            {
+              next: (v) => {
+                const ts = v.data?.investigationEvents.timestamp;
+                if (ts) latencies.push(Date.now() - Date.parse(ts));
+              },
+              error: () => undefined,
+              complete: () => undefined,
+            },
+          ),
+        );
+      }
+    }
+    await new Promise((r) => setTimeout(r, 2000)); // subscriptions established
+    const end4 = Date.now() + SECONDS * 1000;
+    let ingested4 = 0;
+    while (Date.now() < end4) {
+      // ~20 alerts/s × ~5 transitions each ≈ 100 events/s
+      const t = Date.now();
+      await post(port, { query: INGEST_MANY, variables: { p: [canonicalAlert(), canonicalAlert()] } });
+      ingested4 += 2;
+      const wait = 100 - (Date.now() - t);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const d of disposers) d();
+    await Promise.all(clients.map((c) => c.dispose()));
+    const eventsPerSub = latencies.length / 1000;
+    rows.push([
+      '1,000 subscribers (investigationEvents)',
+      `${(eventsPerSub / SECONDS).toFixed(0)} events/s per subscriber`,
+      `p50 ${pct(latencies, 50).toFixed(1)} ms`,
+      `p99 ${pct(latencies, 99).toFixed(1)} ms`,
+      `${latencies.length} deliveries for ${ingested4} alerts`,
+    ]);
+
+    process.stdout.write('\nALUSKORT pipeline benchmark (PostgreSQL + Redis on 127.0.0.1, this machine)\n\n');
+    for (const r of rows) process.stdout.write(`  ${r[0].padEnd(52)} ${r.slice(1).join('   ')}\n`);
+    process.stdout.write('\n  targets: batched ≥ 1,000 alerts/s, single-alert p99 ≤ 50 ms, ≥ 200 investigations/s, subscriber p99 ≤ 50 ms\n');
+  } finally {
+    server?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1500));
+    await pool.end().catch(() => undefined);
+    agent.destroy();
+    await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+/**
+ * context_enricher (spec §3.2) at runtime: UEBA risk signals of the investigation's entities
+ * (user_entity_behavior → risk.ts: absent data is NO_BASELINE, never LOW) and similar past incidents
+ * from incident_memory (spec §4.2).
+ *
+ * Similar incidents: PostgreSQL full-text search (pg_trgm is not installed; FTS works on PGlite too)
+ * selects candidates of the tenant whose alert_name / investigation_summary match any significant
+ * word of the alert's title, or that share a technique; up to 50 candidates by text rank, then
+ * recency. The text similarity fed into the composite score is the Dice coefficient of the word
+ * sets (title vs. incident name + summary): deterministic and explainable in the reasons.
+ */
+import type { PrismaClient } from '../../../generated/prisma/client';
+import { assertAgentMay } from '../../agents/permissions';
+import { flattenAlertEntities } from '../../agents/entity-extraction';
+import { aggregateRiskState, type AggregateRisk, RISK_STATES, type RiskSignal, type RiskState } from '../../agents/risk';
+import { compositeScore, rankSimilar } from '../../agents/similarity';
+import type { GraphState, SimilarIncidentContext } from '../../graph-state';
+import type { AlertFacts } from '../alert-facts';
+
+const UEBA_ENTITY_TYPES = new Set(['account', 'host', 'ip', 'mailbox']);
+const SIGNAL_TYPES = new Set(['ueba', 'iam', 'endpoint', 'ctem']);
+const MAX_WORDS = 24;
+const MAX_CANDIDATES = 50;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface ContextEnricherResult {
+  uebaContext: RiskSignal[];
+  risk: AggregateRisk;
+  similarIncidents: SimilarIncidentContext[];
+  queries: number;
+}
+
+/** Lower-cased significant words (≥ 3 letters/digits, no stop words), first-seen order. */
+export function significantWords(text: string): string[] {
+  const stop = new Set(['the', 'and', 'for', 'from', 'with', 'via', 'was', 'has', 'are', 'not', 'this', 'that', 'alert', 'detected']);
+  const out: string[] = [];
+  for (const m of text.toLowerCase().matchAll(/[a-z0-9]{3,}/g)) {
+    if (!stop.has(m[0]) && !out.includes(m[0])) out.push(m[0]);
+  }
+  return out;
+}
+
+function dice(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const sb = new Set(b);
+  const inter = a.filter((x) => sb.has(x)).length;
+  return (2 * inter) / (a.length + sb.size);
+}
+
+/** UEBA rows of the entities: the newest row per (entity, signal type). */
+export async function loadRiskSignals(prisma: PrismaClient, tenantId: string, g: GraphState, now: Date): Promise<RiskSignal[]> {
+  const ids = [...new Set(flattenAlertEntities(g.entities).filter((e) => UEBA_ENTITY_TYPES.has(e.entityType)).map((e) => e.primaryValue))].slice(0, 200);
+  if (ids.length === 0) return [];
+  const rows = await prisma.userEntityBehavior.findMany({
+    where: { tenantId, entityId: { in: ids } },
+    orderBy: [{ observedAt: 'desc' }, { id: 'desc' }],
+    take: 500,
+  });
+  const seen = new Set<string>();
+  const out: RiskSignal[] = [];
+  for (const r of rows) {
+    const key = `${r.entityId}\u0000${r.signalType}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // freshness as of now: the row's own age of data plus the time since it was observed
+    const freshness = r.dataFreshnessHours === null ? null : r.dataFreshnessHours + Math.max(0, now.getTime() - r.observedAt.getTime()) / HOUR;
+    out.push({
+      entityId: r.entityId,
+      signalType: (SIGNAL_TYPES.has(r.signalType) ? r.signalType : 'ueba') as RiskSignal['signalType'],
+      riskState: ((RISK_STATES as readonly string[]).includes(r.riskState) ? r.riskState : 'unknown') as RiskState,
+      riskScore: r.riskScore,
+      dataFreshnessHours: freshness === null ? null : Math.round(freshness * 10) / 10,
+      source: r.source,
+    });
+  }
+  return out;
+}
+
+interface IncidentCandidate {
+  doc_id: string;
+  incident_id: string;
+  alert_name: string;
+  investigation_summary: string;
+  timestamp: Date;
+  tenant_id: string;
+  final_classification: string | null;
+  initial_classification: string | null;
+  mitre_techniques: string[];
+  rare_important: boolean;
+}
+
+/** Similar incidents of the tenant, top 5 by the spec §4.2 composite score. */
+export async function findSimilarIncidents(prisma: PrismaClient, tenantId: string, facts: AlertFacts, excludeIncidentId: string, now: Date): Promise<SimilarIncidentContext[]> {
+  const words = significantWords(facts.alert.title).slice(0, MAX_WORDS);
+  const techniques = facts.alert.techniques.slice(0, 50);
+  if (words.length === 0 && techniques.length === 0) return [];
+  // words are [a-z0-9]+ only, so the tsquery text cannot carry operators
+  const tsq = words.length ? words.join(' | ') : 'zzzznomatch';
+  const rows = await prisma.$queryRaw<IncidentCandidate[]>`
+    SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
+           initial_classification, mitre_techniques, rare_important
+    FROM incident_memory
+    WHERE tenant_id = ${tenantId}
+      AND incident_id <> ${excludeIncidentId}
+      AND (
+        to_tsvector('english', alert_name || ' ' || investigation_summary || ' ' || array_to_string(mitre_techniques, ' '))
+          @@ to_tsquery('english', ${tsq})
+        OR mitre_techniques && ${techniques}::text[]
+      )
+    ORDER BY ts_rank(to_tsvector('english', alert_name || ' ' || investigation_summary), to_tsquery('english', ${tsq})) DESC,
+             "timestamp" DESC, doc_id ASC
+    LIMIT ${MAX_CANDIDATES}`;
+  const scored = rows.map((r) => {
+    const sim = dice(words, significantWords(`${r.alert_name} ${r.investigation_summary}`));
+    const ageDays = Math.max(0, (now.getTime() - new Date(r.timestamp).getTime()) / DAY);
+    const score = compositeScore({
+      similarity: sim,
+      ageDays,
+      rareImportant: r.rare_important,
+      sameTenant: r.tenant_id === tenantId,
+      alertTechniques: techniques,
+      incidentTechniques: r.mitre_techniques,
+    });
+    return { id: r.doc_id, row: r, ageDays, score };
+  });
+  return rankSimilar(scored, 5).map(({ row, ageDays, score }) => ({
+    incidentId: row.incident_id,
+    title: row.alert_name,
+    score: Math.round(score.score * 1000) / 1000,
+    components: score.components,
+    reasons: score.reasons,
+    priorVerdict: row.final_classification ?? row.initial_classification,
+    ageDays: Math.round(ageDays * 10) / 10,
+    techniques: row.mitre_techniques,
+  }));
+}
+
+/** Runs the context_enricher (UEBA and similar incidents in parallel). */
+export async function runContextEnricher(
+  prisma: PrismaClient,
+  tenantId: string,
+  facts: AlertFacts,
+  g: GraphState,
+  now: Date,
+): Promise<ContextEnricherResult> {
+  assertAgentMay('context_enricher', 'query_data');
+  const [signals, similarIncidents] = await Promise.all([
+    loadRiskSignals(prisma, tenantId, g, now).then(
+      (s) => ({ s, failed: false }),
+      () => ({ s: [] as RiskSignal[], failed: true }),
+    ),
+    findSimilarIncidents(prisma, tenantId, facts, g.investigationId, now),
+  ]);
+  return {
+    uebaContext: signals.s,
+    risk: aggregateRiskState(signals.s, { queryFailed: signals.failed }),
+    similarIncidents,
+    queries: 2,
+  };
+}

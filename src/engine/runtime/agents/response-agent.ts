@@ -1,0 +1,199 @@
+/**
+ * response_agent (spec §3.2) at runtime.
+ *
+ * - `planResponseFor` (the `reasoning` → decide step): the tenant's approved playbooks whose techniques
+ *   overlap the validated techniques (parents included) → response-planning.ts → the plan (playbooks,
+ *   actions, approval requests, the awaiting_human decision). Reads only.
+ * - `createApprovals` (same transaction as the transition to awaiting_human): one approvals row per
+ *   request, so a crash before the commit leaves none.
+ * - `completeResponse` (the `responding` → closed step): actions below tier 2 and approved actions are
+ *   recorded in the decision chain as `recorded` (no connector executes actions yet), and the closed
+ *   investigation is stored in incident_memory (same transaction as the close).
+ */
+import type { AuditEventInput, AuditTx } from '../../../audit/audit.append';
+import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
+import { assertAgentMay } from '../../agents/permissions';
+import { flattenAlertEntities } from '../../agents/entity-extraction';
+import { type PlaybookCandidate, planResponse, type ResponsePlan } from '../../agents/response-planning';
+import type { GraphState } from '../../graph-state';
+import type { AlertFacts } from '../alert-facts';
+
+export const ENGINE_PROPOSER = 'system:response_agent';
+
+export interface ResponseOptions {
+  /** Tenant shadow mode (tenants.settings.shadowMode): every investigation waits for the analyst. */
+  shadowMode: boolean;
+  /** Test/ops override of every approval's expiry (ms), bypassing the ≥ 1 h policy floor. */
+  approvalExpiryOverrideMs?: number;
+}
+
+/** A planned action as stored in GraphState.caseFacts.plannedActions. */
+export interface StoredPlannedAction {
+  action: string;
+  target: string;
+  tier: number;
+  riskTier: number;
+  requiresApproval: boolean;
+  playbookId: string | null;
+  rationale: string;
+}
+
+const parentOf = (t: string): string => t.replace(/\.\d{3}$/, '');
+
+/** Plans the response for the reasoned GraphState. */
+export async function planResponseFor(prisma: PrismaClient, tenantId: string, facts: AlertFacts, g: GraphState, opts: ResponseOptions): Promise<ResponsePlan> {
+  assertAgentMay('response_agent', 'query_data');
+  const techs = [...new Set(g.techniques.flatMap((t) => [t, parentOf(t)]))];
+  const rows = techs.length
+    ? await prisma.playbook.findMany({
+        where: { tenantId, reviewStatus: 'approved', mitreTechniques: { hasSome: techs } },
+        include: { steps: { orderBy: { stepNumber: 'asc' } } },
+        orderBy: { docId: 'asc' },
+        take: 50,
+      })
+    : [];
+  // a parent match in the DB may also come from sub-techniques: re-scan candidates whose ids share a parent
+  const candidates: PlaybookCandidate[] = rows.map((p) => ({
+    id: p.docId,
+    mitreTechniques: p.mitreTechniques,
+    tactics: p.tactics,
+    severityApplicable: p.severityApplicable,
+    steps: p.steps.map((s) => ({ stepNumber: s.stepNumber, action: s.action, requiresApproval: s.requiresApproval, automated: s.automated })),
+  }));
+  assertAgentMay('response_agent', 'analyse');
+  const plan = planResponse({
+    alertId: facts.alert.alertId,
+    classification: g.classification ?? 'investigation_required',
+    confidence: g.confidence,
+    severity: g.severity,
+    techniques: g.techniques,
+    tactics: facts.alert.tactics,
+    entities: flattenAlertEntities(g.entities),
+    iocMatches: g.iocMatches,
+    recommendedActions: g.recommendedActions,
+    playbooks: candidates,
+    telemetryTrust: [...g.atlasTechniques.map((a) => a.telemetryTrust), ...(facts.telemetryTrust ? [facts.telemetryTrust] : [])],
+    shadowMode: opts.shadowMode,
+    reasoningHumanReasons: Array.isArray(g.caseFacts.humanReasons) ? (g.caseFacts.humanReasons as string[]) : [],
+  });
+  if (opts.approvalExpiryOverrideMs !== undefined) {
+    for (const a of plan.approvals) a.expiresInMs = opts.approvalExpiryOverrideMs;
+  }
+  return plan;
+}
+
+export function storedActions(plan: ResponsePlan): StoredPlannedAction[] {
+  return plan.actions.map((a) => ({
+    action: a.action,
+    target: a.target,
+    tier: a.tier,
+    riskTier: a.riskTier,
+    requiresApproval: a.requiresApproval,
+    playbookId: a.playbookId,
+    rationale: a.rationale,
+  }));
+}
+
+export interface CreatedApproval {
+  approvalId: string;
+  expiresAt: Date;
+}
+
+/** Creates the plan's approval rows in `tx` and returns them with their `approval.requested` events. */
+export async function createApprovals(
+  tx: AuditTx,
+  tenantId: string,
+  investigationId: string,
+  plan: ResponsePlan,
+  now: Date,
+): Promise<{ approvals: CreatedApproval[]; events: AuditEventInput[] }> {
+  assertAgentMay('response_agent', 'update_incident');
+  const approvals: CreatedApproval[] = [];
+  const events: AuditEventInput[] = [];
+  for (const a of plan.approvals) {
+    const expiresAt = new Date(now.getTime() + a.expiresInMs);
+    const row = await tx.approval.create({
+      data: {
+        tenantId,
+        investigationId,
+        action: a.action,
+        target: a.target,
+        riskTier: a.riskTier,
+        rationale: a.rationale.slice(0, 2000),
+        requestedBy: ENGINE_PROPOSER,
+        requestedAt: now,
+        requiredApprovals: a.requiredApprovals,
+        status: 'pending',
+        expiresAt,
+      },
+    });
+    approvals.push({ approvalId: row.approvalId, expiresAt });
+    events.push({
+      eventType: 'approval.requested',
+      actorType: 'agent',
+      actorId: 'agent:response_agent',
+      investigationId,
+      context: { approval_id: row.approvalId, action: a.action, target: a.target, risk_tier: a.riskTier, required_approvals: a.requiredApprovals, expires_at: expiresAt.toISOString() },
+    });
+  }
+  return { approvals, events };
+}
+
+export interface ExecutedAction {
+  action: string;
+  target: string;
+  tier: number;
+  status: 'recorded';
+  approvalId: string | null;
+  playbookId: string | null;
+}
+
+/** The actions the responding step records: tier < 2 planned actions and approved approvals. */
+export async function actionsToRecord(prisma: PrismaClient, tenantId: string, g: GraphState): Promise<ExecutedAction[]> {
+  assertAgentMay('response_agent', 'execute_playbook');
+  const planned = Array.isArray(g.caseFacts.plannedActions) ? (g.caseFacts.plannedActions as StoredPlannedAction[]) : [];
+  const approved = await prisma.approval.findMany({
+    where: { tenantId, investigationId: g.investigationId, status: 'approved' },
+    orderBy: [{ requestedAt: 'asc' }, { approvalId: 'asc' }],
+  });
+  const out: ExecutedAction[] = planned
+    .filter((a) => a.tier < 2 && !a.requiresApproval)
+    .map((a) => ({ action: a.action, target: a.target, tier: a.tier, status: 'recorded', approvalId: null, playbookId: a.playbookId }));
+  for (const a of approved) out.push({ action: a.action, target: a.target, tier: 2, status: 'recorded', approvalId: a.approvalId, playbookId: null });
+  return out;
+}
+
+/** incident_memory doc id of an investigation (one document per investigation). */
+export const incidentDocId = (investigationId: string): string => `inv-${investigationId}`;
+
+/** Stores (or refreshes) the closed investigation in incident_memory, inside `tx`. */
+export async function storeIncidentMemory(tx: AuditTx, facts: AlertFacts, g: GraphState, outcome: string, now: Date): Promise<void> {
+  const summary = [
+    `${g.classification ?? 'unclassified'} (${g.confidence}), severity ${g.severity}.`,
+    ...g.decisionChain.slice(-3).map((d) => d.reasoning),
+  ]
+    .join(' ')
+    .slice(0, 4000);
+  const data = {
+    incidentId: g.investigationId,
+    alertIds: [facts.alertPk],
+    timestamp: now,
+    tenantId: g.tenantId,
+    initialClassification: g.classification,
+    alertProduct: facts.alert.product || null,
+    alertName: facts.alert.title,
+    alertSource: facts.alert.source,
+    severity: g.severity,
+    entities: flattenAlertEntities(g.entities).map((e) => ({ type: e.entityType, value: e.primaryValue })) as unknown as Prisma.InputJsonValue,
+    mitreTechniques: g.techniques,
+    investigationSummary: summary,
+    decisionChain: g.decisionChain as unknown as Prisma.InputJsonValue,
+    outcome,
+    similarTo: g.similarIncidents.map((s) => s.incidentId),
+  };
+  await tx.incidentMemory.upsert({
+    where: { docId: incidentDocId(g.investigationId) },
+    create: { docId: incidentDocId(g.investigationId), ...data },
+    update: data,
+  });
+}
