@@ -28,6 +28,8 @@ export interface AppOptions {
   redis?: Redis;
   /** Separate Redis publish/subscribe connections for cross-process pub/sub; in-memory otherwise. */
   pubsubRedis?: { publish: Redis; subscribe: Redis };
+  /** Prefix of every pub/sub channel (deployments sharing one Redis). */
+  pubsubNamespace?: string;
   /** Ed25519 key that signs audit checkpoints; an ephemeral one is generated when absent (tests). */
   auditKey?: AuditSigningKey;
   /** The investigation work queue (BullMQ when Redis is configured); in-process by default. */
@@ -62,7 +64,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.disable('x-powered-by');
   const server = http.createServer(app);
   const metrics = createMetrics();
-  const pubsub = createAppPubSub(opts.pubsubRedis);
+  const pubsub = createAppPubSub(opts.pubsubRedis, opts.pubsubNamespace ? `${opts.pubsubNamespace}:` : '');
   const auditKey = opts.auditKey ?? signingKeyFromPem(generateSigningKeyPair().privateKeyPem, 'generated');
   const queue = opts.queue ?? createMemoryQueue();
   const services = createServices({ prisma: db.prisma, logger, auditPublisher: createAuditPublisher(pubsub), auditKey, pubsub, queue });

@@ -9,7 +9,7 @@ import { reportFatal } from './cli-errors';
 import { seedDatabase } from './db/seed';
 import { createApp } from './app';
 import { connectRedis } from './pubsub/redis';
-import { createBullQueue, createMemoryQueue } from './engine/queue';
+import { createBullQueue, createMemoryQueue, queueName } from './engine/queue';
 import { createLogger, type Logger } from './observability/logger';
 
 /** Opens the configured database and applies pending migrations. */
@@ -51,13 +51,14 @@ export async function serve(config: AppConfig, logger: Logger): Promise<void> {
   const auditKey = await loadOrCreateSigningKey(config.dataDir, config.auditSigningKeyPem);
   // With Redis, work goes through BullMQ so any number of API and worker processes share it; without,
   // the in-process queue (the reconciler re-queues from PostgreSQL after a restart).
-  const queue = redis ? createBullQueue(await connectRedis(config.redisUrl!, 'queue')) : createMemoryQueue();
+  const queue = redis ? createBullQueue(await connectRedis(config.redisUrl!, 'queue'), queueName(config.redisNamespace)) : createMemoryQueue();
   const app = await createApp({
     db,
     logger,
     migrationsApplied: migrations,
     redis,
     pubsubRedis,
+    pubsubNamespace: config.redisNamespace,
     queue,
     pipelineWorkers: config.workerConcurrency > 0 ? { concurrency: config.workerConcurrency } : undefined,
     rateLimit: config.rateLimit,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AuditRecorder } from './audit/audit.recorder';
 import { reportFatal } from './cli-errors';
 import { type AppConfig, loadConfig } from './config/config';
-import { createBullQueue } from './engine/queue';
+import { createBullQueue, queueName } from './engine/queue';
 import { startPipelineWorkers } from './engine/runtime/workers';
 import { openMigrated } from './main';
 import { createLogger, type Logger } from './observability/logger';
@@ -23,8 +23,8 @@ export async function runWorker(config: AppConfig, logger: Logger): Promise<void
   const queueRedis = await connectRedis(config.redisUrl, 'queue');
   const publish = await connectRedis(config.redisUrl, 'publish');
   const subscribe = await connectRedis(config.redisUrl, 'subscribe');
-  const queue = createBullQueue(queueRedis);
-  const audit = new AuditRecorder(db.prisma, createAuditPublisher(createAppPubSub({ publish, subscribe })));
+  const queue = createBullQueue(queueRedis, queueName(config.redisNamespace));
+  const audit = new AuditRecorder(db.prisma, createAuditPublisher(createAppPubSub({ publish, subscribe }, config.redisNamespace ? `${config.redisNamespace}:` : '')));
   const workers = startPipelineWorkers({
     prisma: db.prisma,
     audit,

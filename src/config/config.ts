@@ -40,6 +40,11 @@ const schema = z.object({
   ALUSKORT_RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(600),
   ALUSKORT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
   ALUSKORT_WORKERS: z.coerce.number().int().min(0).max(256).default(4),
+  ALUSKORT_REDIS_NAMESPACE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only')
+    .default(''),
 });
 
 export type AppConfig = {
@@ -58,6 +63,8 @@ export type AppConfig = {
   rateLimit: { capacity: number; refillPerSecond: number };
   /** Pipeline jobs processed at once by this process (0: none — e.g. an API-only process). */
   workerConcurrency: number;
+  /** Separates deployments sharing one Redis: prefixes pub/sub channels and names the work queue. */
+  redisNamespace: string;
 };
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
@@ -92,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditCheckpointEveryMs: e.ALUSKORT_AUDIT_CHECKPOINT_EVERY_MS,
     rateLimit: { capacity: e.ALUSKORT_RATE_LIMIT_CAPACITY, refillPerSecond: e.ALUSKORT_RATE_LIMIT_PER_SECOND },
     workerConcurrency: e.ALUSKORT_WORKERS,
+    redisNamespace: e.ALUSKORT_REDIS_NAMESPACE,
   };
 }

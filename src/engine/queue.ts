@@ -110,7 +110,12 @@ export function createMemoryQueue(): WorkQueue {
  * BullMQ on Redis: priorities by severity, delayed jobs (approval timeouts), retries with exponential
  * backoff, a per-process concurrency limit; several worker processes share one queue.
  */
-export function createBullQueue(connection: Redis, name = 'aluskort-investigations'): WorkQueue {
+/** The BullMQ queue name of a deployment (`ALUSKORT_REDIS_NAMESPACE` separates deployments on one Redis). */
+export function queueName(namespace = ''): string {
+  return namespace ? `aluskort-investigations-${namespace}` : 'aluskort-investigations';
+}
+
+export function createBullQueue(connection: Redis, name = queueName()): WorkQueue {
   // BullMQ needs its own connections (blocking commands); duplicate() keeps the caller's options.
   const queueConn = connection.duplicate({ maxRetriesPerRequest: null });
   const queue = new Queue<InvestigationJob>(name, {
