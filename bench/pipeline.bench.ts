@@ -95,6 +95,12 @@ function canonicalAlert(severity = 'medium'): Record<string, unknown> {
   };
 }
 
+/** The same alert as GraphQL input: the severity is the AlertSeverity enum there. */
+function oneInput(): Record<string, unknown> {
+  const a = canonicalAlert();
+  return { ...a, severity: String(a.severity).toUpperCase() };
+}
+
 const INGEST_ONE = 'mutation($i: CanonicalAlertInput!) { ingestAlert(input: $i) { deduplicated error { code } investigation { id } } }';
 const INGEST_MANY = 'mutation($p: [JSON!]!) { ingestAlerts(source: CANONICAL, payloads: $p) { deduplicated error { code } } }';
 
@@ -187,7 +193,7 @@ async function main(): Promise<void> {
 
     // 1a. single-alert mutations, 32 clients.
     const single = await closedLoop(CLIENTS, SECONDS, async () => {
-      const r = await post(port, { query: INGEST_ONE, variables: { i: canonicalAlert() } });
+      const r = await post(port, { query: INGEST_ONE, variables: { i: oneInput() } });
       if (r.status !== 200 || r.json.errors) throw new Error(JSON.stringify(r.json.errors));
       return 1;
     });
@@ -223,7 +229,7 @@ async function main(): Promise<void> {
       sent++;
       const t0 = performance.now();
       inflight.push(
-        post(port, { query: INGEST_ONE, variables: { i: canonicalAlert() } }).then(
+        post(port, { query: INGEST_ONE, variables: { i: oneInput() } }).then(
           (r) => {
             if (r.status === 200 && !r.json.errors) openLat.push(performance.now() - t0);
             else openErrors++;
