@@ -10,8 +10,8 @@ const ROOT = path.resolve(__dirname, '../..');
 const KEY = `two-process-${randomBytes(12).toString('hex')}`;
 const NAMESPACE = `t2p${randomBytes(4).toString('hex')}`;
 
-function startServer(dbUrl: string, port: number): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+function startServer(dbUrl: string, port: number, entry = 'src/main.ts', extraEnv: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', entry], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -24,6 +24,7 @@ function startServer(dbUrl: string, port: number): ChildProcess {
       ALUSKORT_BOOTSTRAP_KEY: KEY,
       ALUSKORT_WORKERS: '2',
       NODE_OPTIONS: '',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -145,5 +146,27 @@ describe('two server processes on one PostgreSQL and Redis', () => {
     await onB.close();
     expect([...seen, ...resumed]).toEqual(expected);
     b.kill('SIGTERM');
+  }, 120_000);
+
+  it('an API-only process (ALUSKORT_WORKERS=0) hands the work to a separate `npm run worker` process', async () => {
+    const other = await createTestDatabase();
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const api = startServer(other.url, port, 'src/main.ts', { ALUSKORT_WORKERS: '0', ALUSKORT_REDIS_NAMESPACE: `${NAMESPACE}w` });
+    procs.push(api);
+    try {
+      await waitReady(port);
+      await ingest(port, 3, 'api-only');
+      await new Promise((r) => setTimeout(r, 1500));
+      const idle = await other.pool.query(`SELECT count(*)::int AS n FROM investigation_state WHERE state <> 'received'`);
+      expect(idle.rows[0].n).toBe(0); // nobody works in the API process
+      const worker = startServer(other.url, 0, 'src/worker.ts', { ALUSKORT_REDIS_NAMESPACE: `${NAMESPACE}w` });
+      procs.push(worker);
+      await settled(other, 3);
+      worker.kill('SIGTERM');
+    } finally {
+      api.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      await other.drop();
+    }
   }, 120_000);
 });
