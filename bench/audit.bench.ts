@@ -1,0 +1,112 @@
+/**
+ * Audit trail benchmark on a throwaway database: batched and single appends (1 tenant; 100 tenants × 32
+ * writers), next to plain single-row INSERT transactions with the same writers, and chain verification
+ * throughput (records/s) through a raw connection and through Prisma. Target: verification ≥ 200k
+ * records/s. Settings: BENCH_AUDIT_RECORDS (default 200,000), BENCH_PG_ADMIN_URL.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Client } from 'pg';
+import { appendAudit, appendAuditBatch } from '../src/audit/audit.append';
+import { verifyAuditChain } from '../src/audit/audit.verify';
+import { systemScope } from '../src/auth/scope';
+import { runMigrations } from '../src/db/migrate';
+import { pgDriver } from '../src/db/sql-driver';
+import { PrismaClient } from '../src/generated/prisma/client';
+
+const N = Number(process.env.BENCH_AUDIT_RECORDS ?? 200_000);
+const ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+function event(i: number) {
+  return {
+    eventType: 'investigation.state_changed',
+    investigationId: `inv-${i % 1000}`,
+    context: { from_state: 'enriching', to_state: 'reasoning', agent: 'reasoning_agent', changed_fields: ['classification', 'confidence'], i },
+    decision: { classification: 'suspicious', confidence: 0.7, reasoning_summary: 'rules R-005, R-010 fired' },
+    outcome: { outcome_status: 'success', action_taken: 'transition' },
+  };
+}
+
+async function admin(sql: string) {
+  const c = new Client({ connectionString: ADMIN });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function main() {
+  const name = `aluskort_bench_audit_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE "${name}"`);
+  const u = new URL(ADMIN);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 33 }) });
+  const out: string[] = [];
+  try {
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    await runMigrations(pgDriver(c));
+    await c.end();
+    const tenants = Array.from({ length: 101 }, (_, i) => `bench-${i}`);
+    await prisma.tenant.createMany({ data: tenants.map((t) => ({ tenantId: t, name: t })) });
+
+    let t0 = performance.now();
+    for (let i = 0; i < N; i += 5000) {
+      await appendAuditBatch(prisma, systemScope(tenants[0], 'bench'), Array.from({ length: Math.min(5000, N - i) }, (_, k) => event(i + k)));
+    }
+    out.push(`batched append (5,000 per transaction): ${Math.round(N / ((performance.now() - t0) / 1000))} records/s`);
+    await prisma.$executeRawUnsafe('VACUUM ANALYZE audit_records');
+
+    for (const mode of ['raw connection', 'Prisma']) {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      const r = await verifyAuditChain(mode === 'Prisma' ? prisma : pgDriver(client), tenants[0], { log: false });
+      await client.end();
+      out.push(`verify via ${mode}: ${r.recordsChecked} records, valid=${r.valid}, ${r.recordsPerSecond} records/s (target 200,000)`);
+    }
+
+    t0 = performance.now();
+    for (let i = 0; i < 500; i++) await prisma.$transaction((tx) => appendAudit(tx, systemScope(tenants[1], 'bench'), event(i)));
+    out.push(`single append, 1 tenant, 1 writer: ${Math.round(500 / ((performance.now() - t0) / 1000))} records/s`);
+
+    const total = 4000;
+    let next = 0;
+    t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < total) {
+          const n = next++;
+          await prisma.$transaction((tx) => appendAudit(tx, systemScope(tenants[1 + (n % 100)], 'bench'), event(n)), { maxWait: 60_000, timeout: 60_000 });
+        }
+      }),
+    );
+    const appendRate = total / ((performance.now() - t0) / 1000);
+    await prisma.$executeRawUnsafe('CREATE TABLE bench_plain (id bigserial primary key, tenant_id text, payload jsonb)');
+    next = 0;
+    t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < total) {
+          const n = next++;
+          await prisma.$transaction((tx) => tx.$executeRawUnsafe('INSERT INTO bench_plain (tenant_id, payload) VALUES ($1, $2::jsonb)', tenants[n % 100], JSON.stringify(event(n))));
+        }
+      }),
+    );
+    const plainRate = total / ((performance.now() - t0) / 1000);
+    out.push(`single append, 100 tenants × 32 writers: ${Math.round(appendRate)} records/s`);
+    out.push(`plain single-row INSERT transactions, 32 writers: ${Math.round(plainRate)} tx/s (append/INSERT ratio ${(appendRate / plainRate).toFixed(2)})`);
+    process.stdout.write(`\nALUSKORT audit benchmark (${N} records)\n\n${out.map((l) => `  ${l}`).join('\n')}\n`);
+  } finally {
+    await prisma.$disconnect();
+    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
