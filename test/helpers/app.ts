@@ -19,9 +19,13 @@ export interface TestApp {
 }
 
 /** A real server on a random port over its own freshly migrated PostgreSQL database. */
-export async function startTestApp(overrides: Partial<Omit<AppOptions, 'db' | 'logger' | 'migrationsApplied'>> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Omit<AppOptions, 'db' | 'logger' | 'migrationsApplied'>> = {},
+  options: { logQueries?: boolean; onDatabase?: (db: Database) => void } = {},
+): Promise<TestApp> {
   const testDb = await createTestDatabase();
-  const db = await openDatabase({ databaseUrl: testDb.url, dataDir: '', poolMax: 10 });
+  const db = await openDatabase({ databaseUrl: testDb.url, dataDir: '', poolMax: 10, logQueries: options.logQueries });
+  options.onDatabase?.(db);
   const migrations = (await readMigrations()).length;
   const app = await createApp({
     db,

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { type Scope, hasRole } from '../../auth/scope';
-import { isDomainError } from '../../errors/domain-error';
-import { bearerToken } from '../../graphql/context';
+import type { Scope } from '../../auth/scope';
 import type { RateLimiter } from '../../graphql/rate-limit';
+import { restAuth, restBodyErrors, restError, restFailure } from '../../http/rest';
 import { isAlertSource } from '../../ingest/canonical';
 import type { Logger } from '../../observability/logger';
 import type { ApiKeyService } from '../api-keys/api-key.service';
@@ -18,20 +16,6 @@ export interface IngestWebhookDeps {
   /** The GraphQL endpoint's per-key limiter: webhook calls spend the same budget. None → unlimited. */
   rateLimiter?: RateLimiter;
   maxBytes?: number;
-}
-
-const STATUS: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  BAD_USER_INPUT: 400,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-};
-
-function fail(res: Response, code: string, message: string, extra: Record<string, unknown> = {}): void {
-  res.status(STATUS[code] ?? 500).json({ code, message, ...extra });
 }
 
 /** The webhook's JSON view of a result: the investigation's own fields only. */
@@ -57,33 +41,10 @@ export function mountIngestWebhook(app: Express, deps: IngestWebhookDeps): void 
   const limit = deps.maxBytes ?? MAX_WEBHOOK_BYTES;
   app.post(
     '/ingest/:source',
-    // Authenticate (and spend a rate-limit token) before reading up to 5 MB.
-    async (req: Request, res: Response, next: NextFunction) => {
-      const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
-      res.setHeader('x-request-id', requestId);
-      const token = bearerToken(req.headers.authorization);
-      if (!token) return fail(res, 'UNAUTHENTICATED', 'A valid API key is required');
-      let scope: Scope | null;
-      try {
-        scope = await deps.services.apiKeys.authenticate(token, requestId);
-      } catch (err) {
-        return next(err);
-      }
-      if (!scope) return fail(res, 'UNAUTHENTICATED', 'Invalid or revoked API key');
-      if (!hasRole(scope, 'ingest')) return fail(res, 'FORBIDDEN', 'Requires role ingest');
-      if (!isAlertSource(req.params.source)) return fail(res, 'NOT_FOUND', `Unknown alert source ${JSON.stringify(req.params.source)}`);
-      if (deps.rateLimiter) {
-        try {
-          const d = await deps.rateLimiter.take(scope.keyId ?? scope.actor);
-          if (!d.allowed) {
-            res.setHeader('retry-after', String(Math.max(1, Math.ceil(d.resetMs / 1000))));
-            return fail(res, 'RATE_LIMITED', 'Rate limit exceeded');
-          }
-        } catch (err) {
-          return next(err);
-        }
-      }
-      res.locals.scope = scope;
+    // Authenticate (and spend a rate-limit token) before reading up to 5 MB; then the source must be known.
+    restAuth({ apiKeys: deps.services.apiKeys, rateLimiter: deps.rateLimiter }, 'ingest'),
+    (req: Request, res: Response, next: NextFunction) => {
+      if (!isAlertSource(req.params.source)) return restError(res, 'NOT_FOUND', `Unknown alert source ${JSON.stringify(req.params.source)}`);
       next();
     },
     // Any content type is read as JSON: not every SIEM's webhook action sets application/json.
@@ -97,16 +58,9 @@ export function mountIngestWebhook(app: Express, deps: IngestWebhookDeps): void 
         log.info({ source, alerts: results.length }, 'webhook ingested');
         res.status(200).json({ results: results.map(toJson) });
       } catch (err) {
-        if (isDomainError(err)) return fail(res, err.code, err.message, err.details.fieldErrors ? { fieldErrors: err.details.fieldErrors } : {});
-        const correlationId = randomUUID();
-        log.error({ err, correlationId }, 'webhook ingest failed');
-        fail(res, 'INTERNAL_SERVER_ERROR', 'Internal server error', { correlationId });
+        restFailure(res, err, log, 'webhook ingest');
       }
     },
-    (err: { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-      if (err?.type === 'entity.too.large') return fail(res, 'PAYLOAD_TOO_LARGE', `Body larger than ${limit} bytes`);
-      if (err?.type) return fail(res, 'BAD_USER_INPUT', 'Malformed JSON body');
-      next(err);
-    },
+    restBodyErrors(limit, 'Malformed JSON body'),
   );
 }
