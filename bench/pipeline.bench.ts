@@ -115,7 +115,9 @@ async function closedLoop(clients: number, seconds: number, op: () => Promise<nu
       while (Date.now() < end) {
         const t0 = performance.now();
         try {
-          units += await op();
+          // (not `units += await op()`: that reads `units` before the await and loses the other clients' counts)
+          const n = await op();
+          units += n;
           latencies.push(performance.now() - t0);
         } catch {
           errors++;

@@ -66,6 +66,20 @@ function fromMessage(m: AuditRecordMessage): AuditRecordNode {
   };
 }
 
+/**
+ * One pub/sub message is parsed once and handed to every subscriber of the tenant: convert its records once
+ * too (keyed by the message object; the nodes are shared read-only), instead of once per subscriber.
+ */
+const converted = new WeakMap<object, AuditRecordNode[]>();
+function recordsOf(message: { records: AuditRecordMessage[] }): AuditRecordNode[] {
+  let nodes = converted.get(message);
+  if (!nodes) {
+    nodes = message.records.map(fromMessage);
+    converted.set(message, nodes);
+  }
+  return nodes;
+}
+
 function matches(f: AuditEventFilterArgs, r: AuditRecordNode): boolean {
   if (f.categories?.length && !f.categories.includes(r.eventCategory)) return false;
   if (f.eventTypes?.length && !f.eventTypes.includes(r.eventType)) return false;
@@ -229,7 +243,7 @@ export class AuditChainService {
           if (next === 'quiet') break;
           pendingLive = live.next();
           if (next.done) return;
-          pending.push(...next.value.records.map(fromMessage));
+          pending.push(...recordsOf(next.value));
           let skipped = false;
           while (pending.length) {
             const r = pending.shift()!;
