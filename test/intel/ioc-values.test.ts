@@ -1,5 +1,5 @@
 import { ALERT_SOURCES } from '../../src/ingest/canonical';
-import { ConnectorAdapterType } from '../../src/modules/connectors/connector.type';
+import { AlertSource } from '../../src/modules/investigations/investigation.type';
 import { MASK, maskSecrets, restoreMaskedSecrets } from '../../src/modules/connectors/connector-config';
 import type { FieldError } from '../../src/errors/domain-error';
 import { dedupeCandidates, type IocCandidate } from '../../src/modules/threat-intel/ioc-candidate';
@@ -44,7 +44,7 @@ describe('IOC value normalisation', () => {
 
   it('has one GraphQL enum value per DB indicator type, and connector adapters follow the ingest sources', () => {
     expect(Object.values(IocType).sort()).toEqual([...IOC_TYPES].sort());
-    expect(Object.values(ConnectorAdapterType).sort()).toEqual([...ALERT_SOURCES].sort());
+    expect(Object.values(AlertSource).sort()).toEqual([...ALERT_SOURCES].sort());
   });
 
   it('merges duplicates: arrays unioned, confidence by mode, seen range widened', () => {

@@ -1,11 +1,12 @@
 import { Field, InputType } from 'type-graphql';
 import { JSONObjectScalar } from '../../graphql/scalars';
-import { ConnectorAdapterType, ConnectorMode } from './connector.type';
+import { AlertSource } from '../investigations/investigation.type';
+import { ConnectorMode } from './connector.type';
 
 @InputType({ description: 'Filters for connectors; all given conditions must hold.' })
 export class ConnectorFilter {
-  @Field(() => ConnectorAdapterType, { nullable: true, description: 'Only this adapter type.' })
-  adapterType?: ConnectorAdapterType | null;
+  @Field(() => AlertSource, { nullable: true, description: 'Only this adapter type.' })
+  adapterType?: AlertSource | null;
 
   @Field(() => ConnectorMode, { nullable: true, description: 'Only this delivery mode.' })
   mode?: ConnectorMode | null;
@@ -22,8 +23,8 @@ export class CreateConnectorInput {
   @Field({ description: 'Name, unique within the tenant (1–200 characters).' })
   name!: string;
 
-  @Field(() => ConnectorAdapterType, { description: 'Vendor format / ingest adapter.' })
-  adapterType!: ConnectorAdapterType;
+  @Field(() => AlertSource, { description: 'Vendor format / ingest adapter.' })
+  adapterType!: AlertSource;
 
   @Field(() => ConnectorMode, { nullable: true, description: 'Delivery mode (default POLLING).' })
   mode?: ConnectorMode | null;
@@ -40,8 +41,8 @@ export class UpdateConnectorInput {
   @Field(() => String, { nullable: true, description: 'New name, unique within the tenant.' })
   name?: string | null;
 
-  @Field(() => ConnectorAdapterType, { nullable: true, description: 'New adapter type.' })
-  adapterType?: ConnectorAdapterType | null;
+  @Field(() => AlertSource, { nullable: true, description: 'New adapter type.' })
+  adapterType?: AlertSource | null;
 
   @Field(() => ConnectorMode, { nullable: true, description: 'New delivery mode.' })
   mode?: ConnectorMode | null;

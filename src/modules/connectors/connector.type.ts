@@ -1,28 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../../graphql/scalars';
-
-/**
- * Adapter a connector feeds: the ingest sources of src/ingest/canonical.ts (ALERT_SOURCES; a unit test
- * keeps the two in step). The spec names only elastic, splunk and sentinel; the other adapters exist.
- */
-export enum ConnectorAdapterType {
-  CANONICAL = 'canonical',
-  SENTINEL = 'sentinel',
-  DEFENDER = 'defender',
-  ELASTIC = 'elastic',
-  SPLUNK = 'splunk',
-  WAZUH = 'wazuh',
-  CROWDSTRIKE = 'crowdstrike',
-  GOOGLE_SECOPS = 'google_secops',
-  GUARDDUTY = 'guardduty',
-  SECURITY_HUB = 'security_hub',
-  GCP_SCC = 'gcp_scc',
-  OCSF = 'ocsf',
-}
-registerEnumType(ConnectorAdapterType, {
-  name: 'ConnectorAdapterType',
-  description: 'Vendor format a connector delivers, i.e. the ingest adapter that maps it (CANONICAL = already canonical alerts).',
-});
+import { AlertSource } from '../investigations/investigation.type';
 
 export enum ConnectorMode {
   POLLING = 'polling',
@@ -42,7 +20,7 @@ export class Connector {
   @Field({ description: 'Name, unique within the tenant.' })
   name!: string;
 
-  @Field(() => ConnectorAdapterType, { description: 'Vendor format / ingest adapter.' })
+  @Field(() => AlertSource, { description: 'Vendor format a connector delivers, i.e. the ingest adapter that maps it.' })
   adapterType!: string;
 
   @Field(() => ConnectorMode, { name: 'mode', description: 'Delivery mode.' })
