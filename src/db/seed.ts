@@ -18,6 +18,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { isDestructiveAction } from '../domain/destructive-actions';
 import { TAXONOMY_LOCK_KEY } from '../taxonomy/import';
 
 /**
@@ -29,34 +30,8 @@ export const SEEDS_DIR =
     existsSync(path.join(d, 'taxonomy-seed.json')),
   ) ?? path.resolve(__dirname, '../../seeds');
 
-/**
- * Playbook actions that always need a human approval, whatever the confidence (spec §4.8: account disable,
- * endpoint isolation, firewall/IOC block, session revocation, MFA re-registration; spec §4.4 "needs human
- * approval" column; plus other irreversible or service-affecting containment steps).
- */
-export const DESTRUCTIVE_ACTIONS: readonly string[] = [
-  'disable_account',
-  'isolate_endpoint',
-  'block_ioc',
-  'block_ip',
-  'firewall_block',
-  'revoke_sessions',
-  'force_mfa_reregistration',
-  'force_password_reset',
-  'purge_email',
-  'quarantine_file',
-  'reimage_endpoint',
-  'revoke_access_keys',
-  'revoke_api_credentials',
-  'revoke_oauth_grants',
-  'rollback_iam_changes',
-  'freeze_delta_tables',
-  'halt_prescriptive_outputs',
-  'isolate_node_opcua',
-  'switch_to_manual_control',
-  'disable_nl_interface',
-  'isolate_node',
-];
+/** Re-exported for callers that load seeds; the list lives in src/domain (pure, no seed loading). */
+export { DESTRUCTIVE_ACTIONS } from '../domain/destructive-actions';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const;
 const ATTACK_ID = /^T\d{4}(?:\.\d{3})?$/;
@@ -97,7 +72,7 @@ const stepSchema = z
     assignedAgent: z.string().nullable().optional(),
     queries: z.record(z.string(), z.string()).optional(),
   })
-  .refine((s) => !DESTRUCTIVE_ACTIONS.includes(s.action) || s.requiresApproval, {
+  .refine((s) => !isDestructiveAction(s.action) || s.requiresApproval, {
     message: 'destructive action without requiresApproval',
   })
   .refine((s) => !s.requiresApproval || (s.approvalReason ?? '').trim() !== '', {

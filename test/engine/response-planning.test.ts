@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DESTRUCTIVE_ACTIONS } from '../../src/db/seed';
+import { DESTRUCTIVE_ACTIONS } from '../../src/domain/destructive-actions';
 import type { NormalizedEntity } from '../../src/engine/agents/entity-extraction';
 import {
   awaitingHumanReasons,

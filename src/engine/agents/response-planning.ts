@@ -16,38 +16,18 @@
  * - Targets come from the entities the action acts on; an action without a target is deferred. IPs
  *   are block targets only when routable (private/reserved addresses are never blocked). Identity and
  *   endpoint targets need confidence ≥ 0.9 (structured entities), never a regex guess.
- * - Destructive = `DESTRUCTIVE_ACTIONS` (src/db/seed.ts) ∪ the spec §4.8 list under its other common
+ * - Destructive = src/domain/destructive-actions.ts: the seed list ∪ the spec §4.8 list under its other common
  *   names. Destructive actions always need approval, whatever the confidence.
  * - Approval risk tier: 3 for emergency containment (EDR isolation, IdP session revocation, account
  *   disable, reimage, OT isolation/manual switch; spec §4.8 tier 3), 2 for every other gated action.
  *   Two distinct approvers for risk tier 3, and for any gated action on a critical alert; one otherwise.
  * - Approval expiry by severity from the timeout policy (critical 1 h, high 2 h, medium 4 h, low 8 h).
  */
-import { DESTRUCTIVE_ACTIONS } from '../../db/seed';
+import { ALL_DESTRUCTIVE_ACTIONS, isDestructiveAction } from '../../domain/destructive-actions';
 import type { EntityType, Severity } from '../../ingest/canonical';
 import { approvalTimeoutPolicy, type TimeoutOverrides } from '../approval-timeouts';
 import type { IocMatch, PlaybookMatch, RecommendedAction, TelemetryTrust } from '../graph-state';
 import type { NormalizedEntity } from './entity-extraction';
-
-/** Spec §4.8 destructive actions under names the seed list does not use. */
-const SPEC_DESTRUCTIVE_ALIASES = [
-  'account_disable',
-  'disable_user',
-  'endpoint_isolation',
-  'isolate_host',
-  'firewall_rule',
-  'block_domain',
-  'block_url',
-  'block_hash',
-  'ioc_block',
-  'session_revocation',
-  'revoke_session',
-  'mfa_reregistration',
-  'reset_mfa',
-];
-
-/** Every action that always needs a human approval. */
-export const ALL_DESTRUCTIVE_ACTIONS: ReadonlySet<string> = new Set([...DESTRUCTIVE_ACTIONS, ...SPEC_DESTRUCTIVE_ALIASES]);
 
 /** Emergency containment (spec §4.8 tier 3): approval risk tier 3, two approvers. */
 export const TIER3_ACTIONS: ReadonlySet<string> = new Set([
@@ -67,9 +47,6 @@ export const TIER3_ACTIONS: ReadonlySet<string> = new Set([
   'halt_prescriptive_outputs',
 ]);
 
-export function isDestructiveAction(action: string): boolean {
-  return ALL_DESTRUCTIVE_ACTIONS.has(action);
-}
 
 export const MAX_PLAYBOOKS = 3;
 const MAX_TARGETS_PER_ACTION = 10;
@@ -415,3 +392,5 @@ export function planResponse(input: ResponsePlanInput): ResponsePlan {
     reasons,
   };
 }
+
+export { ALL_DESTRUCTIVE_ACTIONS, isDestructiveAction };

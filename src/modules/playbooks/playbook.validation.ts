@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import { DESTRUCTIVE_ACTIONS } from '../../db/seed';
+import { isDestructiveAction } from '../../domain/destructive-actions';
 import type { FieldError } from '../../errors/domain-error';
 
 /** Alert severities (spec §3.6), case-sensitive. */
@@ -21,10 +21,7 @@ export interface StepFields {
   assignedAgent?: string | null;
 }
 
-/** Whether an action always needs a human approval (spec §4.8). */
-export function isDestructiveAction(action: string): boolean {
-  return DESTRUCTIVE_ACTIONS.includes(action);
-}
+export { isDestructiveAction };
 
 function text(errors: FieldError[], path: string, v: string | null | undefined, max: number, required: boolean): void {
   if (v == null) {
