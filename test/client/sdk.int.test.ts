@@ -192,10 +192,10 @@ describe('typed client (SDK) against a running server', () => {
       expect(raw.extensions?.rateLimit).toMatchObject({ limit: expect.any(Number), remaining: expect.any(Number) });
 
       const listed = await admin.request(ApiKeysDocument);
-      expect(listed.apiKeys.map((k) => k.keyId)).toContain(createApiKey.key.keyId);
+      expect(listed.apiKeys.edges.map((e) => e.node.keyId)).toContain(createApiKey.key.keyId);
       const revoked = await admin.request(RevokeApiKeyDocument, { id: createApiKey.key.keyId });
       expect(revoked.revokeApiKey.revokedAt).not.toBeNull();
-      expect((await admin.request(ApiKeysDocument, { includeRevoked: false })).apiKeys.map((k) => k.keyId)).not.toContain(
+      expect((await admin.request(ApiKeysDocument, { includeRevoked: false })).apiKeys.edges.map((e) => e.node.keyId)).not.toContain(
         createApiKey.key.keyId,
       );
       const after = await expectClientError(fresh.request(TaxonomyVersionDocument));

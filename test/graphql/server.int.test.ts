@@ -69,11 +69,12 @@ describe('GraphQL server: health, auth, errors', () => {
   it('returns NOT_FOUND for unknown ids and for another tenant’s key', async () => {
     const other = await createTenant(t.db);
     const otherAdmin = await createKey(t.app, other, ['admin']);
-    const list = await gql<{ apiKeys: { keyId: string }[] }>(t.url, adminKey, '{ apiKeys { keyId } }');
-    const mine = list.body.data!.apiKeys.map((k) => k.keyId);
+    type Keys = { apiKeys: { edges: { node: { keyId: string } }[] } };
+    const list = await gql<Keys>(t.url, adminKey, '{ apiKeys { edges { node { keyId } } } }');
+    const mine = list.body.data!.apiKeys.edges.map((e) => e.node.keyId);
     expect(mine.length).toBeGreaterThan(0);
-    const theirs = await gql<{ apiKeys: { keyId: string }[] }>(t.url, otherAdmin, '{ apiKeys { keyId } }');
-    expect(theirs.body.data!.apiKeys.map((k) => k.keyId)).not.toEqual(expect.arrayContaining([mine[0]]));
+    const theirs = await gql<Keys>(t.url, otherAdmin, '{ apiKeys { edges { node { keyId } } } }');
+    expect(theirs.body.data!.apiKeys.edges.map((e) => e.node.keyId)).not.toEqual(expect.arrayContaining([mine[0]]));
     const steal = await gql(t.url, otherAdmin, 'mutation($id: ID!) { revokeApiKey(id: $id) { keyId } }', { id: mine[0] });
     expect(codes(steal)).toEqual(['NOT_FOUND']);
     const still = await t.db.prisma.apiKey.findUnique({ where: { keyId: mine[0] } });

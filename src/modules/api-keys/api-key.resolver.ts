@@ -1,19 +1,24 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Connection } from '../../graphql/connection';
+import { PageArgsInput } from '../../graphql/page-args';
 import type { Scope } from '../../auth/scope';
 import type { GraphQLContext } from '../../graphql/context';
 import { CurrentScope } from '../../graphql/decorators';
 import { ApiKey, CreateApiKeyInput, CreatedApiKey } from './api-key.type';
 
+export const ApiKeyConnection = Connection(ApiKey, 'ApiKey', 'A page of API keys.');
+
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
   @Authorized('admin')
-  @Query(() => [ApiKey], { description: 'API keys of your tenant, newest first (admin).' })
+  @Query(() => ApiKeyConnection, { description: 'API keys of your tenant, newest first (admin).' })
   apiKeys(
     @CurrentScope() scope: Scope,
+    @Args(() => PageArgsInput) page: PageArgsInput,
     @Arg('includeRevoked', () => Boolean, { defaultValue: false, description: 'Include revoked keys.' }) includeRevoked: boolean,
     @Ctx() ctx: GraphQLContext,
   ) {
-    return ctx.services.apiKeys.list(scope, { includeRevoked });
+    return ctx.services.apiKeys.list(scope, { includeRevoked }, page);
   }
 
   @Authorized('admin')

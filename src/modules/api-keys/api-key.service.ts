@@ -4,8 +4,13 @@ import { AuditRecorder } from '../../audit/audit.recorder';
 import { mutationEvent } from '../../audit/audit.events';
 import { type Role, type Scope, isRole, systemScope } from '../../auth/scope';
 import { badInput, notFound } from '../../errors/domain-error';
+import { type ConnectionShape, type PageArgs, type SortKey, paginate } from '../../graphql/connection';
 
 const KEY_PREFIX = 'alsk_';
+const KEY_ORDER: SortKey<{ createdAt: Date; keyId: string }>[] = [
+  { field: 'createdAt', direction: 'desc', value: (r) => r.createdAt },
+  { field: 'keyId', direction: 'asc', value: (r) => r.keyId },
+];
 const AUTH_CACHE_MS = 10_000;
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -177,12 +182,14 @@ export class ApiKeyService {
   }
 
   /** Keys of the caller's tenant, newest first (never the secret or its hash). */
-  async list(scope: Scope, opts: { includeRevoked?: boolean } = {}): Promise<ApiKeyRecord[]> {
-    const rows = await this.prisma.apiKey.findMany({
-      where: { tenantId: scope.tenantId, ...(opts.includeRevoked ? {} : { revokedAt: null }) },
-      orderBy: [{ createdAt: 'desc' }, { keyId: 'asc' }],
-    });
-    return rows.map(toRecord);
+  async list(scope: Scope, opts: { includeRevoked?: boolean } = {}, page: PageArgs = {}): Promise<ConnectionShape<ApiKeyRecord>> {
+    return paginate(
+      this.prisma.apiKey,
+      { tenantId: scope.tenantId, ...(opts.includeRevoked ? {} : { revokedAt: null }) },
+      KEY_ORDER,
+      page,
+      toRecord,
+    );
   }
 
   /**
