@@ -22,6 +22,7 @@ import type { Scope } from '../auth/scope';
 import { createChainVerifier, type BreakKind, type ChainVerificationReport } from './chain-verify';
 import { publicKeyFingerprint, verifyCheckpoint, type AuditCheckpoint } from './checkpoint-signing';
 import { GENESIS_PREVIOUS_HASH } from './record-hash';
+import { copyAuditRows, copyConnection } from './audit.copy';
 import { auditQueryable, auditRowFromRaw, dateFromEpochMillisText, streamAuditRows, type AuditDb } from './audit.sql';
 
 /** `audit_verification_log.verification_type` values. */
@@ -159,8 +160,21 @@ export async function verifyAuditChain(
     expectedLastSequence: expectedLast >= from ? expectedLast : null,
     maxErrors,
   });
-  for await (const page of streamAuditRows(q, { tenantId, from, to, pageSize: options.pageSize })) {
-    for (let i = 0; i < page.length; i++) verifier.push(auditRowFromRaw(page[i]!));
+  const conn = q === db ? null : await copyConnection(db);
+  if (conn !== null) {
+    // Server connection: binary COPY, hashed from the wire bytes (audit.copy.ts).
+    try {
+      await copyAuditRows(conn.client, { tenantId, from, to: to ?? Number.MAX_SAFE_INTEGER }, {
+        verified: (seq, hash, prev) => verifier.pushVerified(seq, hash, prev),
+        row: (row) => verifier.push(row),
+      });
+    } finally {
+      conn.release();
+    }
+  } else {
+    for await (const page of streamAuditRows(q, { tenantId, from, to, pageSize: options.pageSize })) {
+      for (let i = 0; i < page.length; i++) verifier.push(auditRowFromRaw(page[i]!));
+    }
   }
   const chain = verifier.finish();
 

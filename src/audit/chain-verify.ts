@@ -154,6 +154,12 @@ export interface ChainVerifier {
   /** Checks one row (never throws on malformed row content: that is a finding). */
   push(row: AuditRow): void;
   /**
+   * Same as `push(row)` for a row whose hash the caller has already verified: `seq` is its safe
+   * integer sequence number (≥ 1) and `computeRecordHash(row) === recordHash` holds. The
+   * sequence and link checks are done here. For a row that does not meet that, call `push`.
+   */
+  pushVerified(seq: number, recordHash: string, previousHash: string): void;
+  /**
    * Ends the run. `checkpoint` here overrides the constructor's; comparing its head hash needs
    * either the constructor checkpoint or `retainHashes`.
    */
@@ -241,6 +247,28 @@ export function createChainVerifier(options: ChainVerifierOptions): ChainVerifie
         selfOk = false;
       }
     }
+    accept(seq, hash, prev, selfOk, row);
+  }
+
+  function pushVerified(seq: number, recordHash: string, previousHash: string): void {
+    // The common case inline: an intact chain so far, and this row continues it.
+    if (!broken && hashes === null && seq === w1Seq + 1 && (w1Hash === null ? count === 0 : previousHash === w1Hash)) {
+      if (ctorCheckpoint !== null && seq === ctorCheckpoint.sequence && cpStoredHash === undefined) cpStoredHash = recordHash;
+      if (seq > maxSeq) maxSeq = seq;
+      count++;
+      w2Seq = w1Seq;
+      w2Hash = w1Hash;
+      w2Real = w1Real;
+      w1Seq = seq;
+      w1Hash = recordHash;
+      w1Real = true;
+      return;
+    }
+    accept(seq, recordHash, previousHash, true, null);
+  }
+
+  /** Records one row; `row` is only read when its self check failed (kept for displacement search). */
+  function accept(seq: number, hash: string, prev: string, selfOk: boolean, row: AuditRow | null): void {
     const linkOk = w1Hash === null ? count === 0 : prev === w1Hash;
     const seqOk = seq === w1Seq + 1;
 
@@ -360,6 +388,7 @@ export function createChainVerifier(options: ChainVerifierOptions): ChainVerifie
 
   return {
     push,
+    pushVerified,
     finish,
     retainedHashes: () => (hashes === null ? null : hashes.subarray(0, count * 32)),
   };

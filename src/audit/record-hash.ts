@@ -149,15 +149,16 @@ function isForeignDate(x: unknown): x is Date {
 }
 
 // 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
-const MIN_TIMESTAMP_MS = -62167219200000;
-const MAX_TIMESTAMP_MS = 253402300799999;
+export const MIN_TIMESTAMP_MS = -62167219200000;
+export const MAX_TIMESTAMP_MS = 253402300799999;
 
 /**
  * `Date.prototype.toISOString` for years 0000–9999, by integer arithmetic (days → civil date,
  * H. Hinnant's algorithm): about 3x faster, and this runs twice per verified record.
- * Equality with `toISOString` is tested across the whole range.
+ * Equality with `toISOString` is tested across the whole range. `ms` must be an integer in
+ * [MIN_TIMESTAMP_MS, MAX_TIMESTAMP_MS] (checked by the callers).
  */
-function isoMillis(ms: number): string {
+export function isoMillis(ms: number): string {
   const days = Math.floor(ms / 86400000);
   let rem = ms - days * 86400000;
   const z = days + 719468;

@@ -15,12 +15,15 @@ export interface SqlDriver {
   /** Runs a script that may hold several statements (simple query protocol). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /** The node-postgres client behind a server connection (for COPY and other driver-level use). */
+  readonly pgClient?: PgClient;
 }
 
 /** Wraps a connected node-postgres client. */
 export function pgDriver(client: PgClient, onClose?: () => Promise<void>): SqlDriver {
   return {
     kind: 'postgres',
+    pgClient: client,
     async query<T>(sql: string, params?: unknown[]) {
       const res = await client.query(sql, params as unknown[] | undefined);
       return res.rows as T[];
