@@ -14,6 +14,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
 
+import type { DatabaseKind, SqlDriver } from '../db/sql-driver';
 import type { PrismaClient } from '../generated/prisma/client';
 import { exportAuditJsonl } from './audit.export';
 import { VERIFICATION_TYPES, verifyAuditChain, type AuditVerificationReport, type VerificationType } from './audit.verify';
@@ -26,7 +27,8 @@ export interface AuditCliOut {
 
 export interface AuditCliDeps {
   /** Opens the database; only called by commands that need it. */
-  openDatabase?: () => Promise<{ prisma: PrismaClient; close(): Promise<void> }>;
+  /** A `Database` (src/db/database.ts) or just its Prisma part; with `sqlDriver`, verification uses a raw connection. */
+  openDatabase?: () => Promise<{ prisma: PrismaClient; close(): Promise<void>; kind?: DatabaseKind; sqlDriver?(): Promise<SqlDriver> }>;
   /** Only checkpoints signed by these keys count (default: every key stored in audit_signing_keys). */
   trustedFingerprints?: readonly string[];
 }
@@ -102,15 +104,21 @@ export async function runAuditVerifyCli(args: readonly string[], out: AuditCliOu
         tenants = rows.map((r) => r.tenantId);
       }
       let broken = 0;
-      for (const t of tenants) {
-        const report = await verifyAuditChain(db.prisma, t, {
-          fromSequence: from,
-          toSequence: to,
-          verificationType: type as VerificationType,
-          trustedFingerprints: deps.trustedFingerprints,
-        });
-        if (!report.valid) broken++;
-        out.write(p.flags.has('--json') ? `${JSON.stringify(report)}\n` : `${describeReport(report)}\n`);
+      // A server database: verify over a dedicated connection (binary COPY read path, audit.copy.ts).
+      const sql = db.kind === 'postgres' && db.sqlDriver ? await db.sqlDriver() : null;
+      try {
+        for (const t of tenants) {
+          const report = await verifyAuditChain(sql ?? db.prisma, t, {
+            fromSequence: from,
+            toSequence: to,
+            verificationType: type as VerificationType,
+            trustedFingerprints: deps.trustedFingerprints,
+          });
+          if (!report.valid) broken++;
+          out.write(p.flags.has('--json') ? `${JSON.stringify(report)}\n` : `${describeReport(report)}\n`);
+        }
+      } finally {
+        await sql?.close();
       }
       if (!p.flags.has('--json')) out.write(`${tenants.length} chain(s) verified, ${broken} broken\n`);
       return broken > 0 ? 1 : 0;

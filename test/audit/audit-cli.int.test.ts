@@ -4,6 +4,8 @@ import path from 'node:path';
 import { type TestDatabase, createTestDatabase } from '../helpers/db';
 import { runAuditExportCli, runAuditVerifyCli, type AuditCliDeps } from '../../src/audit/audit.cli';
 import { createCheckpoint } from '../../src/audit/audit.checkpoints';
+import { Client } from 'pg';
+import { pgDriver } from '../../src/db/sql-driver';
 import { newSigningKey, tamper, tenantWithChain } from './audit-db';
 
 let db: TestDatabase;
@@ -96,5 +98,35 @@ describe('audit CLI', () => {
     expect(JSON.parse(c.text.trim())).toMatchObject({ firstBrokenSequence: 598, breakKind: 'tail_truncated' });
 
     expect((await run(runAuditVerifyCli, ['--offline', path.join(dir, 'missing.jsonl'), '--public-key', pubFile])).code).toBe(2);
+  });
+
+  // Last: it leaves a broken tenant behind, which the every-tenant run above must not see.
+  it('verifies over a dedicated raw connection of a server database, closed afterwards', async () => {
+    const good = await tenantWithChain(db.prisma, 12);
+    const bad = await tenantWithChain(db.prisma, 12);
+    await tamper(db.pool, (c) => c.query(`UPDATE audit_records SET actor_id = 'x' WHERE tenant_id = $1 AND sequence_number = 4`, [bad]));
+    const opened: Client[] = [];
+    const serverDeps: AuditCliDeps = {
+      openDatabase: async () => ({
+        prisma: db.prisma,
+        kind: 'postgres' as const,
+        close: async () => undefined,
+        async sqlDriver() {
+          const c = new Client({ connectionString: db.url });
+          await c.connect();
+          opened.push(c);
+          return pgDriver(c);
+        },
+      }),
+    };
+    let text = '';
+    const out = { write: (s: string) => (text += s) };
+    expect(await runAuditVerifyCli(['--tenant', good], out, serverDeps)).toBe(0);
+    expect(await runAuditVerifyCli(['--tenant', bad, '--json'], out, serverDeps)).toBe(1);
+    expect(text).toContain(`tenant ${good}: intact, 12 records (1..12)`);
+    expect(JSON.parse(text.trim().split('\n').pop()!)).toMatchObject({ valid: false, firstBrokenSequence: 4, breakKind: 'record_modified' });
+    expect(opened).toHaveLength(2);
+    // Each run closed its connection.
+    for (const c of opened) await expect(c.query('SELECT 1')).rejects.toThrow();
   });
 });
