@@ -12,6 +12,11 @@
  * A secondary reviewer is notified once, at 50 % of the timeout. Per-tenant overrides replace the
  * timeout of a severity; anything below one hour is raised to one hour (`validateTimeoutOverrides`
  * reports it at configuration time).
+ *
+ * Critical actions (`approvalPolicyFor`): an approval of risk tier 3 (emergency containment, spec §4.8
+ * tier 3) or any approval of a critical investigation needs an explicit acknowledgement from each
+ * approver, and its timeout escalates (the approval stays open for a human), whatever the severity's
+ * policy would do: a critical action never times out silently.
  */
 import type { Severity } from '../ingest/canonical';
 import type { FieldError } from '../errors/domain-error';
@@ -125,4 +130,36 @@ export function validateTimeoutOverrides(overrides: Record<string, unknown>, pat
     else if (v < MIN_APPROVAL_TIMEOUT_MS) errors.push({ path: at, message: `must be at least ${MIN_APPROVAL_TIMEOUT_MS} ms (1 h)` });
   }
   return errors;
+}
+
+/** Approval risk tier of emergency containment (spec §4.8 tier 3): always a critical action. */
+export const CRITICAL_RISK_TIER = 3;
+
+/**
+ * The timeout policy of one approval: the severity's policy (with the tenant's overrides), except that a
+ * critical action (risk tier 3, a critical investigation, or a row already marked as needing an
+ * acknowledgement) needs an explicit acknowledgement and escalates on timeout.
+ */
+export function approvalPolicyFor(
+  severity: string,
+  approval: { riskTier: number; requiresAcknowledgement?: boolean },
+  overrides: TimeoutOverrides = {},
+): TimeoutPolicy {
+  const p = approvalTimeoutPolicy(severity, overrides);
+  const critical = p.requiresExplicitAck || approval.riskTier >= CRITICAL_RISK_TIER || approval.requiresAcknowledgement === true;
+  return critical ? { ...p, requiresExplicitAck: true, onTimeout: ESCALATE } : p;
+}
+
+/**
+ * The overrides stored in a tenant's settings (`settings.approvalTimeouts`), keeping only known severities
+ * with finite numbers (the policy clamps them to ≥ 1 h). Anything else in the stored JSON is ignored.
+ */
+export function overridesFromSettings(settings: unknown): TimeoutOverrides {
+  const raw = settings && typeof settings === 'object' && !Array.isArray(settings) ? (settings as Record<string, unknown>).approvalTimeouts : undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const out: TimeoutOverrides = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (knownSeverity(k) && typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  }
+  return out;
 }

@@ -5,8 +5,11 @@ import type { Redis } from 'ioredis';
 export interface InvestigationJob {
   tenantId: string;
   investigationId: string;
-  /** `step`: advance the state machine; `approval_timeout`: apply the timeout policy to one approval. */
-  kind: 'step' | 'approval_timeout';
+  /**
+   * `step`: advance the state machine; `approval_timeout`: apply the timeout policy to one approval;
+   * `approval_reminder`: notify the secondary reviewer of one approval (once, at 50 % of its timeout).
+   */
+  kind: 'step' | 'approval_timeout' | 'approval_reminder';
   approvalId?: string;
 }
 

@@ -431,6 +431,16 @@ describe('every mutation is audited in its own transaction', () => {
     );
     await unaudited('BAD_USER_INPUT', () => call(keys.admin, 'mutation { updateTenant(input: {name: "  "}) { name } }'));
 
+    const TIMEOUTS = 'mutation($i: ApprovalTimeoutsInput!) { setApprovalTimeouts(input: $i) { severity timeoutMs } }';
+    const set = await audited(
+      [{ eventType: 'config.changed', actor: actor.admin, entity: 'tenant', entityId: tenant, action: 'approval_timeouts_updated' }],
+      () => ok(keys.admin, TIMEOUTS, { i: { medium: 7_200_000 } }),
+    );
+    expect(set.recs[0]!.context).toMatchObject({ fields_changed: ['approvalTimeouts.medium'], approval_timeouts_before: {}, approval_timeouts_after: { medium: 7_200_000 } });
+    await audited([], () => ok(keys.admin, TIMEOUTS, { i: { medium: 7_200_000 } })); // unchanged: nothing recorded
+    await unaudited('BAD_USER_INPUT', () => call(keys.admin, TIMEOUTS, { i: { medium: 60_000 } }));
+    await unaudited('FORBIDDEN', () => call(keys.approverA, TIMEOUTS, { i: { medium: 7_200_000 } }));
+
     const ACTIVATE = 'mutation($input: ActivateKillSwitchInput!) { activateKillSwitch(input: $input) { id } }';
     const { result, recs } = await audited(
       [{ eventType: 'kill_switch.activated', actor: actor.admin, entity: 'kill_switch', action: 'activated', severity: 'warning' }],

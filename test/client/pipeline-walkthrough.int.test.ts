@@ -68,7 +68,7 @@ describe('typed client: from a Sentinel alert to a verdict', () => {
       expect(pending.length).toBeGreaterThan(0);
       for (const a of pending) {
         for (let k = 0; k < a.requiredApprovals; k++) {
-          await approvers[k].request(ApproveActionDocument, { id: a.id, reason: 'contained per runbook' });
+          await approvers[k].request(ApproveActionDocument, { id: a.id, reason: 'contained per runbook', acknowledgeCritical: a.requiresAcknowledgement });
         }
       }
       await until(() => events.some((e) => e.investigationId === id && e.toState === 'CLOSED'));

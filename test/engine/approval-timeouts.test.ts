@@ -1,6 +1,8 @@
 import {
+  approvalPolicyFor,
   approvalSchedule,
   approvalTimeoutPolicy,
+  overridesFromSettings,
   secondaryReviewerDue,
   validateTimeoutOverrides,
 } from '../../src/engine/approval-timeouts';
@@ -60,5 +62,21 @@ describe('approval timeouts (spec §4.8)', () => {
     expect(secondaryReviewerDue(t0, 'medium', new Date('2025-01-01T02:00:00.000Z'), false)).toBe(true);
     expect(secondaryReviewerDue(t0, 'medium', new Date('2025-01-01T03:00:00.000Z'), true)).toBe(false);
     expect(secondaryReviewerDue(t0, 'medium', new Date('2025-01-01T04:00:00.000Z'), false)).toBe(false);
+  });
+
+  it('critical actions (risk tier 3, critical severity, or flagged) need an acknowledgement and escalate whatever the severity', () => {
+    expect(approvalPolicyFor('low', { riskTier: 2 })).toMatchObject({ requiresExplicitAck: false, onTimeout: { kind: 'close' }, timeoutMs: 8 * H });
+    expect(approvalPolicyFor('low', { riskTier: 3 })).toMatchObject({ requiresExplicitAck: true, onTimeout: { kind: 'escalate', auditEvent: 'approval.escalated' }, timeoutMs: 8 * H });
+    expect(approvalPolicyFor('medium', { riskTier: 2, requiresAcknowledgement: true })).toMatchObject({ requiresExplicitAck: true, onTimeout: { kind: 'escalate' } });
+    expect(approvalPolicyFor('critical', { riskTier: 2 })).toMatchObject({ requiresExplicitAck: true, onTimeout: { kind: 'escalate' } });
+    expect(approvalPolicyFor('high', { riskTier: 2 })).toMatchObject({ requiresExplicitAck: false, onTimeout: { kind: 'escalate' } });
+    expect(approvalPolicyFor('medium', { riskTier: 3 }, { medium: 90 * 60_000 })).toMatchObject({ timeoutMs: 90 * 60_000, secondaryReviewerAfterMs: 45 * 60_000 });
+  });
+
+  it('overrides read from tenant settings keep known severities with finite numbers only', () => {
+    expect(overridesFromSettings({ shadowMode: true, approvalTimeouts: { high: 3 * H, bogus: H, low: 'x', medium: null } })).toEqual({ high: 3 * H });
+    expect(overridesFromSettings({})).toEqual({});
+    expect(overridesFromSettings(null)).toEqual({});
+    expect(overridesFromSettings({ approvalTimeouts: [H] })).toEqual({});
   });
 });

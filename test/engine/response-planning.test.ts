@@ -93,9 +93,11 @@ describe('response planning', () => {
       riskTier: 2,
       requiredApprovals: 1,
       expiresInMs: 2 * H,
+      secondaryReviewerInMs: H,
+      requiresAcknowledgement: false,
       rationale: 'playbook pb-brute-force',
     });
-    expect(p.approvals.find((a) => a.action === 'revoke_sessions')).toMatchObject({ riskTier: 3, requiredApprovals: 2 });
+    expect(p.approvals.find((a) => a.action === 'revoke_sessions')).toMatchObject({ riskTier: 3, requiredApprovals: 2, requiresAcknowledgement: true });
     expect(p.decision).toBe('awaiting_human');
     expect(p.reasons.map((r) => r.code)).toEqual(['approval_required']);
     // non-gated automated steps are planned too, targeted at the alert when they have no entity target
@@ -109,6 +111,18 @@ describe('response planning', () => {
     expect(low.approvals.find((a) => a.action === 'block_ip')).toMatchObject({ expiresInMs: 8 * H, requiredApprovals: 1 });
     expect(planResponse(plan({ severity: 'medium' })).approvals[0].expiresInMs).toBe(4 * H);
     expect(planResponse(plan({ severity: 'medium', timeoutOverrides: { medium: 60_000 } })).approvals[0].expiresInMs).toBe(H);
+  });
+
+  it('tenant overrides set the expiry and the secondary-reviewer offset; critical actions need an acknowledgement', () => {
+    const med = planResponse(plan({ severity: 'medium', timeoutOverrides: { medium: 3 * H, high: 5 * H } }));
+    expect(med.approvals.every((a) => a.expiresInMs === 3 * H && a.secondaryReviewerInMs === 1.5 * H)).toBe(true);
+    // risk tier 3 is a critical action whatever the severity; on a critical alert every gated action is
+    expect(med.approvals.map((a) => [a.action, a.requiresAcknowledgement])).toEqual([
+      ['block_ip', false],
+      ['force_password_reset', false],
+      ['revoke_sessions', true],
+    ]);
+    expect(planResponse(plan({ severity: 'critical' })).approvals.every((a) => a.requiresAcknowledgement)).toBe(true);
   });
 
   it('non-true-positive verdicts defer gated steps; false positives get nothing', () => {

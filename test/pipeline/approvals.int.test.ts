@@ -8,7 +8,7 @@ import { loadGraphState } from '../../src/engine/runtime/transition';
 import { codes, createKey, gql } from '../helpers/app';
 import { addThreatIntel, BRUTE_FORCE, createCase, eventTypes, type PipelineEnv, seededTenant, startPipeline, transitions, waitFor, waitForState } from './helpers';
 
-const APPROVE = `mutation($id: ID!, $reason: String!) { approveAction(id: $id, reason: $reason) { id status decisions { actor decision reason } decidedBy } }`;
+const APPROVE = `mutation($id: ID!, $reason: String!, $ack: Boolean) { approveAction(id: $id, reason: $reason, acknowledgeCritical: $ack) { id status decisions { actor decision reason acknowledged } decidedBy } }`;
 const REJECT = `mutation($id: ID!, $reason: String!) { rejectAction(id: $id, reason: $reason) { id status decidedBy } }`;
 const FEEDBACK = `mutation($id: ID!, $v: InvestigationClassification!, $note: String) { submitFeedback(investigationId: $id, verdict: $v, note: $note) { id state classification } }`;
 
@@ -59,11 +59,16 @@ describe('approveAction / rejectAction', () => {
     expect(codes(empty)).toEqual(['BAD_USER_INPUT']);
     expect((empty.body.errors![0].extensions as { fieldErrors: { path: string }[] }).fieldErrors[0].path).toBe('reason');
 
-    const first = await gql<ApprovalOut>(env.t.url, approverA, APPROVE, { id: tier3.approvalId, reason: 'contain' });
-    expect(first.body.data?.approveAction).toMatchObject({ status: 'PENDING', decisions: [{ actor: await actorOf(approverA) }] });
-    const twice = await gql(env.t.url, approverA, APPROVE, { id: tier3.approvalId, reason: 'again' });
+    // tier 3 is a critical action: approving it needs the explicit acknowledgement
+    expect(tier3.requiresAcknowledgement).toBe(true);
+    const unacked = await gql(env.t.url, approverA, APPROVE, { id: tier3.approvalId, reason: 'contain' });
+    expect(codes(unacked)).toEqual(['BAD_USER_INPUT']);
+    expect((unacked.body.errors![0].extensions as { fieldErrors: { path: string }[] }).fieldErrors[0].path).toBe('acknowledgeCritical');
+    const first = await gql<ApprovalOut>(env.t.url, approverA, APPROVE, { id: tier3.approvalId, reason: 'contain', ack: true });
+    expect(first.body.data?.approveAction).toMatchObject({ status: 'PENDING', decisions: [{ actor: await actorOf(approverA), acknowledged: true }] });
+    const twice = await gql(env.t.url, approverA, APPROVE, { id: tier3.approvalId, reason: 'again', ack: true });
     expect(codes(twice)).toEqual(['FORBIDDEN']);
-    const second = await gql<ApprovalOut>(env.t.url, approverB, APPROVE, { id: tier3.approvalId, reason: 'agree' });
+    const second = await gql<ApprovalOut>(env.t.url, approverB, APPROVE, { id: tier3.approvalId, reason: 'agree', ack: true });
     expect(second.body.data?.approveAction.status).toBe('APPROVED');
     expect((await env.prisma.investigationState.findFirstOrThrow({ where: { investigationId } })).state).toBe('awaiting_human');
 
@@ -87,12 +92,12 @@ describe('approveAction / rejectAction', () => {
   it('a rejection (once nothing is open) closes the investigation as rejected', async () => {
     const { investigationId, approvals } = await waitingCase(tenant);
     const [firstA, ...rest] = approvals;
-    expect((await gql<ApprovalOut>(env.t.url, approverA, APPROVE, { id: firstA.approvalId, reason: 'fine' })).body.data?.approveAction.status).toMatch(/APPROVED|PENDING/);
+    expect((await gql<ApprovalOut>(env.t.url, approverA, APPROVE, { id: firstA.approvalId, reason: 'fine', ack: firstA.requiresAcknowledgement })).body.data?.approveAction.status).toMatch(/APPROVED|PENDING/);
     for (const a of rest) {
       const r = await gql<{ rejectAction: { status: string } }>(env.t.url, approverB, REJECT, { id: a.approvalId, reason: 'too disruptive' });
       expect(r.body.data?.rejectAction.status).toBe('REJECTED');
     }
-    if (firstA.requiredApprovals === 2) await gql(env.t.url, approverB, APPROVE, { id: firstA.approvalId, reason: 'fine' });
+    if (firstA.requiredApprovals === 2) await gql(env.t.url, approverB, APPROVE, { id: firstA.approvalId, reason: 'fine', ack: firstA.requiresAcknowledgement });
     const row = await waitForState(env.prisma, tenant, investigationId, ['closed']);
     expect(row.classification).toBe('rejected');
     expect((await transitions(env.prisma, tenant, investigationId)).at(-1)).toMatchObject({ from_state: 'awaiting_human', to_state: 'closed', agent: 'human' });
@@ -194,7 +199,7 @@ describe('approval timeouts (short expiries via the test override)', () => {
     // an escalated approval stays open: a human can still decide it
     const approver = await createKey(tenv.t.app, tenant, ['approver']);
     for (const a of escalated) {
-      const r = await gql<ApprovalOut>(tenv.t.url, approver, APPROVE, { id: a.approvalId, reason: 'after escalation' });
+      const r = await gql<ApprovalOut>(tenv.t.url, approver, APPROVE, { id: a.approvalId, reason: 'after escalation', ack: a.requiresAcknowledgement });
       expect(r.body.data?.approveAction.status).toMatch(/APPROVED|ESCALATED/);
     }
     // processing a timeout twice changes nothing (idempotent), and the reconciler finds nothing to redo

@@ -21,11 +21,13 @@
  * - Approval risk tier: 3 for emergency containment (EDR isolation, IdP session revocation, account
  *   disable, reimage, OT isolation/manual switch; spec §4.8 tier 3), 2 for every other gated action.
  *   Two distinct approvers for risk tier 3, and for any gated action on a critical alert; one otherwise.
- * - Approval expiry by severity from the timeout policy (critical 1 h, high 2 h, medium 4 h, low 8 h).
+ * - Approval expiry by severity from the timeout policy (critical 1 h, high 2 h, medium 4 h, low 8 h,
+ *   or the tenant's overrides), the secondary-reviewer notice at half of it, and the critical-action
+ *   flag (risk tier 3 or a critical alert: explicit acknowledgement, escalates on timeout).
  */
 import { ALL_DESTRUCTIVE_ACTIONS, isDestructiveAction } from '../../domain/destructive-actions';
 import type { EntityType, Severity } from '../../ingest/canonical';
-import { approvalTimeoutPolicy, type TimeoutOverrides } from '../approval-timeouts';
+import { approvalPolicyFor, type TimeoutOverrides } from '../approval-timeouts';
 import type { IocMatch, PlaybookMatch, RecommendedAction, TelemetryTrust } from '../graph-state';
 import type { NormalizedEntity } from './entity-extraction';
 
@@ -120,6 +122,10 @@ export interface ApprovalRequest {
   riskTier: 2 | 3;
   requiredApprovals: 1 | 2;
   expiresInMs: number;
+  /** Offset of the one-off secondary-reviewer notice (50 % of the timeout). */
+  secondaryReviewerInMs: number;
+  /** Critical action: approving needs an explicit acknowledgement; the timeout escalates. */
+  requiresAcknowledgement: boolean;
   rationale: string;
 }
 
@@ -358,17 +364,19 @@ export function planResponse(input: ResponsePlanInput): ResponsePlan {
     });
   }
 
-  const timeoutMs = approvalTimeoutPolicy(input.severity, input.timeoutOverrides).timeoutMs;
   const approvals: ApprovalRequest[] = actions
     .filter((a) => a.requiresApproval)
     .map((a) => {
       const riskTier: 2 | 3 = a.riskTier === 3 ? 3 : 2;
+      const policy = approvalPolicyFor(input.severity, { riskTier }, input.timeoutOverrides);
       return {
         action: a.action,
         target: a.target,
         riskTier,
         requiredApprovals: riskTier >= 3 || input.severity === 'critical' ? 2 : 1,
-        expiresInMs: timeoutMs,
+        expiresInMs: policy.timeoutMs,
+        secondaryReviewerInMs: policy.secondaryReviewerAfterMs,
+        requiresAcknowledgement: policy.requiresExplicitAck,
         rationale: a.rationale,
       };
     });

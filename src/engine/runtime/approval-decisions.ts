@@ -14,23 +14,31 @@
  * - When no approval of the investigation is open any more: all approved → awaiting_human → responding
  *   (the caller enqueues the step); any rejected/timed out → awaiting_human → closed, classification
  *   `rejected` (stored to incident_memory).
- * - Timeouts (approval-timeouts.ts by the investigation's severity): critical/high → approval
- *   `escalated`, investigation stays in awaiting_human with classification `escalated`,
- *   `approval.escalated`; medium/low → approval `timed_out`, the other open approvals `cancelled`, the
- *   investigation closes as `rejected`, `approval.timed_out`.
+ * - Timeouts (approval-timeouts.ts by the investigation's severity and the tenant's overrides):
+ *   critical/high → approval `escalated`, investigation stays in awaiting_human with classification
+ *   `escalated`, `approval.escalated`; medium/low → approval `timed_out`, the other open approvals
+ *   `cancelled`, the investigation closes as `rejected`, `approval.timed_out`.
+ * - Critical actions (`requires_acknowledgement`: risk tier 3 or a critical investigation): every approving
+ *   decision needs `acknowledgeCritical` (else BAD_USER_INPUT on `acknowledgeCritical`); the timeout
+ *   escalates whatever the severity, and a sibling's timeout never cancels them: they stay open, so the
+ *   investigation waits for a human instead of closing silently.
+ * - Secondary reviewer (`approval_reminder` job, at 50 % of the timeout): a still-pending approval gets
+ *   `secondary_notified_at` once (guarded update: a redelivered job or a second worker changes nothing)
+ *   and an `approval.escalated` record with `context.escalation = "secondary_reviewer"` (status
+ *   unchanged), published on the audit stream after the commit. A decided approval gets none.
  */
 import type { AuditEventInput, AuditTx } from '../../audit/audit.append';
 import { mutationEvent } from '../../audit/audit.events';
 import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { JsonObject } from '../../audit/canonical-json';
 import { type Scope, systemScope } from '../../auth/scope';
-import { conflict, forbidden, notFound } from '../../errors/domain-error';
+import { badInput, conflict, forbidden, notFound } from '../../errors/domain-error';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import { approvalTimeoutPolicy } from '../approval-timeouts';
+import { approvalPolicyFor, overridesFromSettings } from '../approval-timeouts';
 import type { DecisionEntry } from '../graph-state';
-import { severityPriority, type WorkQueue } from '../queue';
+import { type InvestigationJob, severityPriority, type WorkQueue } from '../queue';
 import { alertFacts } from './alert-facts';
-import { storeIncidentMemory } from './agents/response-agent';
+import { type CreatedApproval, storeIncidentMemory } from './agents/response-agent';
 import { applyGraphStatePatch, applyTransition, type InvestigationRow, loadGraphState, lockInvestigation } from './transition';
 
 export type ApprovalRow = Prisma.ApprovalGetPayload<object>;
@@ -48,6 +56,13 @@ interface StoredDecision {
   decision: 'approved' | 'rejected';
   reason: string | null;
   at: string;
+  /** The approver acknowledged a critical action explicitly. */
+  acknowledged?: boolean;
+}
+
+export interface DecideOptions {
+  /** Explicit acknowledgement, required to approve a critical action (`requires_acknowledgement`). */
+  acknowledgeCritical?: boolean;
 }
 
 function decisionsOf(v: unknown): StoredDecision[] {
@@ -130,7 +145,14 @@ async function enqueueResponding(queue: WorkQueue, inv: Pick<InvestigationRow, '
  * Records one human decision on an approval of the caller's tenant (NOT_FOUND for other tenants'),
  * and resolves the investigation when it was the last open approval.
  */
-export async function decideApproval(deps: ApprovalDeps, scope: Scope, approvalId: string, decision: 'approved' | 'rejected', reason: string): Promise<ApprovalRow> {
+export async function decideApproval(
+  deps: ApprovalDeps,
+  scope: Scope,
+  approvalId: string,
+  decision: 'approved' | 'rejected',
+  reason: string,
+  opts: DecideOptions = {},
+): Promise<ApprovalRow> {
   const out = await deps.audit.run(scope, async (tx) => {
     const first = await tx.approval.findFirst({ where: { approvalId, tenantId: scope.tenantId } });
     if (!first) throw notFound('Approval', approvalId);
@@ -141,8 +163,15 @@ export async function decideApproval(deps: ApprovalDeps, scope: Scope, approvalI
     if (isHumanActor(cur.requestedBy) && cur.requestedBy === scope.actor) throw forbidden('The proposer cannot decide its own approval request');
     const decisions = decisionsOf(cur.decisions);
     if (decisions.some((d) => d.actor === scope.actor)) throw forbidden('You already decided this approval: a second approval must come from a different approver');
+    const acknowledged = decision === 'approved' && cur.requiresAcknowledgement;
+    if (acknowledged && opts.acknowledgeCritical !== true) {
+      throw badInput(
+        [{ path: 'acknowledgeCritical', message: 'must be true: this is a critical action and needs an explicit acknowledgement' }],
+        `Approval ${approvalId} is for a critical action (${cur.action} on ${cur.target}): approve it with acknowledgeCritical: true`,
+      );
+    }
     const now = new Date();
-    const next: StoredDecision[] = [...decisions, { actor: scope.actor, decision, reason, at: now.toISOString() }];
+    const next: StoredDecision[] = [...decisions, { actor: scope.actor, decision, reason, at: now.toISOString(), ...(acknowledged ? { acknowledged: true } : {}) }];
     const approvedBy = next.filter((d) => d.decision === 'approved').length;
     const required = requiredApprovalsOf(cur);
     const status = decision === 'rejected' ? 'rejected' : approvedBy >= required ? 'approved' : cur.status;
@@ -160,8 +189,15 @@ export async function decideApproval(deps: ApprovalDeps, scope: Scope, approvalI
       entity: 'approval',
       entityId: approvalId,
       action: decision === 'approved' ? (final ? 'approved' : 'partially_approved') : 'rejected',
-      context: { action: cur.action, target: cur.target, risk_tier: cur.riskTier, approvals: approvedBy, required_approvals: required },
-      decision: { decision_type: 'action_approval', decision, reasoning_summary: reason.slice(0, 500), final } as JsonObject,
+      context: {
+        action: cur.action,
+        target: cur.target,
+        risk_tier: cur.riskTier,
+        approvals: approvedBy,
+        required_approvals: required,
+        ...(cur.requiresAcknowledgement ? { requires_acknowledgement: true } : {}),
+      },
+      decision: { decision_type: 'action_approval', decision, reasoning_summary: reason.slice(0, 500), final, ...(acknowledged ? { acknowledged_critical: true } : {}) } as JsonObject,
       outcome: { state_before: cur.status, state_after: status },
       severity: decision === 'approved' ? 'info' : 'warning',
     });
@@ -190,7 +226,9 @@ export async function handleApprovalTimeout(deps: ApprovalDeps, tenantId: string
     const cur = await tx.approval.findFirst({ where: { approvalId, tenantId } });
     if (!cur || !inv || cur.status !== 'pending') return noop('noop');
     if (cur.expiresAt.getTime() > now.getTime()) return noop('not_due', { retryAt: cur.expiresAt, investigationId: cur.investigationId });
-    const policy = approvalTimeoutPolicy(inv.severity);
+    const tenant = await tx.tenant.findUnique({ where: { tenantId }, select: { settings: true } });
+    // a critical action escalates whatever the severity's policy says (approvalPolicyFor)
+    const policy = approvalPolicyFor(inv.severity, cur, overridesFromSettings(tenant?.settings));
     const o = policy.onTimeout;
     const { count } = await tx.approval.updateMany({
       where: { approvalId, tenantId, status: 'pending' },
@@ -202,7 +240,17 @@ export async function handleApprovalTimeout(deps: ApprovalDeps, tenantId: string
         eventType: o.auditEvent,
         severity: o.kind === 'escalate' ? 'warning' : 'info',
         investigationId: cur.investigationId,
-        context: { approval_id: approvalId, action: cur.action, target: cur.target, severity: policy.severity, timeout_ms: policy.timeoutMs, expires_at: cur.expiresAt.toISOString() },
+        context: {
+          approval_id: approvalId,
+          action: cur.action,
+          target: cur.target,
+          severity: policy.severity,
+          timeout_ms: cur.expiresAt.getTime() - cur.requestedAt.getTime(),
+          policy_timeout_ms: policy.timeoutMs,
+          expires_at: cur.expiresAt.toISOString(),
+          requires_acknowledgement: policy.requiresExplicitAck,
+          ...(o.kind === 'escalate' ? { escalation: 'timeout' } : {}),
+        },
         outcome: { state_before: 'pending', state_after: o.approvalStatus, investigation_classification: o.classification },
       },
     ];
@@ -213,8 +261,9 @@ export async function handleApprovalTimeout(deps: ApprovalDeps, tenantId: string
           agent: 'system',
         });
       } else {
+        // critical actions are never cancelled by a sibling's timeout: they stay open for a human
         await tx.approval.updateMany({
-          where: { tenantId, investigationId: cur.investigationId, status: { in: OPEN_APPROVAL_STATUSES } },
+          where: { tenantId, investigationId: cur.investigationId, status: { in: OPEN_APPROVAL_STATUSES }, requiresAcknowledgement: false },
           data: { status: 'cancelled', decidedAt: now, decidedBy: 'system:approval_timeout', decisionReason: `investigation closed: approval ${approvalId} timed out` },
         });
         const r = await resolveInvestigation(tx, inv, 'approval_timeout', `approval ${approvalId} timed out (${policy.severity}): closed as rejected`);
@@ -230,4 +279,90 @@ export async function handleApprovalTimeout(deps: ApprovalDeps, tenantId: string
     );
   }
   return out.r;
+}
+
+export type ReminderResult = 'notified' | 'not_due' | 'noop';
+
+/**
+ * The `approval_reminder` job: notifies the secondary reviewer of one approval, once, at 50 % of its
+ * timeout, if it is still pending and not yet expired (past the expiry the timeout job decides). The
+ * guarded update on `secondary_notified_at IS NULL` makes it idempotent: a redelivered job, a second
+ * worker or a reconciler re-queue records nothing more. An early job re-schedules itself.
+ */
+export async function handleApprovalReminder(deps: ApprovalDeps, tenantId: string, approvalId: string, now: Date): Promise<ReminderResult> {
+  const out = await deps.audit.run(systemScope(tenantId, 'approval_reminder'), async (tx) => {
+    const noop = (r: ReminderResult, retryAt?: Date, investigationId?: string) => ({ result: { r, retryAt, investigationId }, events: [] as AuditEventInput[] });
+    const cur = await tx.approval.findFirst({ where: { approvalId, tenantId } });
+    if (!cur || cur.status !== 'pending' || cur.secondaryNotifiedAt || !cur.secondaryReviewerAt) return noop('noop');
+    if (cur.secondaryReviewerAt.getTime() > now.getTime()) return noop('not_due', cur.secondaryReviewerAt, cur.investigationId);
+    if (cur.expiresAt.getTime() <= now.getTime()) return noop('noop');
+    const { count } = await tx.approval.updateMany({
+      where: { approvalId, tenantId, status: 'pending', secondaryNotifiedAt: null },
+      data: { secondaryNotifiedAt: now },
+    });
+    if (count === 0) return noop('noop');
+    const event: AuditEventInput = {
+      eventType: 'approval.escalated',
+      severity: 'info',
+      investigationId: cur.investigationId,
+      context: {
+        approval_id: approvalId,
+        action: cur.action,
+        target: cur.target,
+        risk_tier: cur.riskTier,
+        escalation: 'secondary_reviewer',
+        requested_at: cur.requestedAt.toISOString(),
+        secondary_reviewer_at: cur.secondaryReviewerAt.toISOString(),
+        expires_at: cur.expiresAt.toISOString(),
+        requires_acknowledgement: cur.requiresAcknowledgement,
+      },
+      outcome: {
+        outcome_status: 'success',
+        action_taken: 'approval.secondary_reviewer_notified',
+        action_target: `approval:${approvalId}`,
+        state_before: 'pending',
+        state_after: 'pending',
+      },
+    };
+    return { result: { r: 'notified' as const, retryAt: undefined, investigationId: undefined }, events: [event] };
+  });
+  if (out.r === 'not_due' && out.retryAt && out.investigationId) {
+    await deps.queue.enqueue(
+      { tenantId, investigationId: out.investigationId, kind: 'approval_reminder', approvalId },
+      { jobId: `${approvalId}-reminder-${out.retryAt.getTime()}`, delayMs: Math.max(0, out.retryAt.getTime() - Date.now()) },
+    );
+  }
+  return out.r;
+}
+
+/**
+ * Schedules the delayed jobs of approvals committed with a transition to awaiting_human: the
+ * secondary-reviewer notice (at `secondaryReviewerAt`) and the timeout (at `expiresAt`). Call after the
+ * commit; lost jobs are re-queued by the reconciler.
+ */
+export async function scheduleApprovalJobs(queue: WorkQueue, approvals: readonly CreatedApproval[], severity: string): Promise<void> {
+  const priority = severityPriority(severity);
+  for (const a of approvals) {
+    const job = { tenantId: a.tenantId, investigationId: a.investigationId, approvalId: a.approvalId };
+    await queue.enqueue(
+      { ...job, kind: 'approval_reminder' },
+      { jobId: `${a.approvalId}-reminder`, delayMs: Math.max(0, a.secondaryReviewerAt.getTime() - Date.now()), priority },
+    );
+    await queue.enqueue(
+      { ...job, kind: 'approval_timeout' },
+      { jobId: `${a.approvalId}-timeout`, delayMs: Math.max(0, a.expiresAt.getTime() - Date.now()), priority },
+    );
+  }
+}
+
+/** Whether a queue job is one of the approval jobs (`approval_timeout`, `approval_reminder`). */
+export function isApprovalJob(job: InvestigationJob): boolean {
+  return job.kind === 'approval_timeout' || job.kind === 'approval_reminder';
+}
+
+/** Runs an approval job (the runner hands them over unchanged). */
+export async function handleApprovalJob(deps: ApprovalDeps, job: InvestigationJob, now: Date = new Date()): Promise<void> {
+  if (!job.approvalId) return;
+  if (job.kind === 'approval_reminder') await handleApprovalReminder(deps, job.tenantId, job.approvalId, now);
+  else if (job.kind === 'approval_timeout') await handleApprovalTimeout(deps, job.tenantId, job.approvalId, now);
 }

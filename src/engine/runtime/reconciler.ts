@@ -3,7 +3,10 @@
  * - every runnable investigation (not terminal, not awaiting_human) whose lease expired, or that has
  *   no lease and has not changed for `staleAfterMs` (its job was lost: a crash between commit and
  *   enqueue, a lost Redis message, an in-process queue that died with its process);
- * - every approval still `pending` after its expiry (its timeout job was lost).
+ * - every approval still `pending` after its expiry (its timeout job was lost);
+ * - every approval still `pending`, not yet expired, whose secondary-reviewer notice is due and was not
+ *   sent (its reminder job was lost: an in-process queue that died with its process, a flushed Redis).
+ *   The reminder handler is idempotent, so a re-queue next to a live job records nothing twice.
  * Job ids carry the observed lease expiry / update time, so repeated passes over the same stranded
  * investigation do not pile up jobs, and a new stranding gets a new job. Double work is impossible
  * anyway: the runner's lease and version guard let exactly one worker commit a step.
@@ -24,6 +27,8 @@ export interface ReconcileOptions {
 export interface ReconcileReport {
   investigations: number;
   approvals: number;
+  /** Secondary-reviewer notices re-queued. */
+  reminders: number;
 }
 
 /** One reconciliation pass (all tenants). */
@@ -57,7 +62,19 @@ export async function reconcile(prisma: PrismaClient, queue: WorkQueue, now: Dat
       { jobId: `${a.approvalId}-timeout-r${a.expiresAt.getTime()}` },
     );
   }
-  return { investigations: stranded.length, approvals: expired.length };
+  const reminders = await prisma.approval.findMany({
+    where: { status: 'pending', secondaryNotifiedAt: null, secondaryReviewerAt: { lte: now }, expiresAt: { gt: now } },
+    select: { approvalId: true, tenantId: true, investigationId: true, secondaryReviewerAt: true },
+    orderBy: { secondaryReviewerAt: 'asc' },
+    take: BATCH,
+  });
+  for (const a of reminders) {
+    await queue.enqueue(
+      { tenantId: a.tenantId, investigationId: a.investigationId, kind: 'approval_reminder', approvalId: a.approvalId },
+      { jobId: `${a.approvalId}-reminder-r${a.secondaryReviewerAt!.getTime()}` },
+    );
+  }
+  return { investigations: stranded.length, approvals: expired.length, reminders: reminders.length };
 }
 
 export interface ReconcilerHandle {
@@ -74,12 +91,12 @@ export function startReconciler(deps: { prisma: PrismaClient; queue: WorkQueue; 
     if (running) return running;
     running = reconcile(deps.prisma, deps.queue, new Date(), { staleAfterMs: deps.staleAfterMs })
       .then((r) => {
-        if (r.investigations || r.approvals) deps.logger.info(r, 'reconciler re-queued work');
+        if (r.investigations || r.approvals || r.reminders) deps.logger.info(r, 'reconciler re-queued work');
         return r;
       })
       .catch((err: unknown) => {
         deps.logger.warn({ err }, 'reconcile pass failed');
-        return { investigations: 0, approvals: 0 };
+        return { investigations: 0, approvals: 0, reminders: 0 };
       })
       .finally(() => {
         running = undefined;

@@ -32,7 +32,7 @@ import { type InvestigationJob, severityPriority, type WorkQueue } from '../queu
 import { alertFacts } from './alert-facts';
 import { type ReasoningProvider, rulesProvider } from './agents/reasoning-agent';
 import { type CreatedApproval } from './agents/response-agent';
-import { handleApprovalTimeout } from './approval-decisions';
+import { handleApprovalJob, isApprovalJob, scheduleApprovalJobs } from './approval-decisions';
 import { runStep, type StepOutcome } from './steps';
 import { applyTransition, type InvestigationRow, loadGraphState } from './transition';
 
@@ -126,12 +126,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
     const out = await runStep({ prisma, tenantId, facts: alertFacts(alert), g, now, reasoning, approvalExpiryOverrideMs: deps.approvalExpiryOverrideMs });
     await deps.beforeCommit?.(investigationId, g.state, out.to);
     const done = await commit(inv, out, now);
-    for (const a of done.approvals) {
-      await queue.enqueue(
-        { tenantId, investigationId, kind: 'approval_timeout', approvalId: a.approvalId },
-        { jobId: `${a.approvalId}-timeout`, delayMs: Math.max(0, a.expiresAt.getTime() - Date.now()), priority: severityPriority(done.severity) },
-      );
-    }
+    await scheduleApprovalJobs(queue, done.approvals, done.severity);
     if (!isTerminal(done.to) && done.to !== 'awaiting_human') {
       await queue.enqueue({ tenantId, investigationId, kind: 'step' }, { jobId: `${investigationId}-${done.to}`, priority: severityPriority(done.severity) });
     }
@@ -193,8 +188,8 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
   return {
     advance,
     async handle(job) {
-      if (job.kind === 'approval_timeout') {
-        if (job.approvalId) await handleApprovalTimeout({ prisma, audit, queue }, job.tenantId, job.approvalId, new Date());
+      if (isApprovalJob(job)) {
+        await handleApprovalJob({ prisma, audit, queue }, job, new Date());
         return;
       }
       await handleStep(job);

@@ -8,6 +8,7 @@
 import type { AuditEventInput, AuditTx } from '../../audit/audit.append';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { conflict } from '../../errors/domain-error';
+import { overridesFromSettings } from '../approval-timeouts';
 import type { DecisionEntry, GraphState } from '../graph-state';
 import { type InvestigationState, nextStepFor } from '../investigation.state';
 import type { AlertFacts } from './alert-facts';
@@ -196,7 +197,11 @@ async function reason(c: StepContext): Promise<StepOutcome> {
 async function decide(c: StepContext): Promise<StepOutcome> {
   const tenant = await c.prisma.tenant.findUnique({ where: { tenantId: c.tenantId }, select: { settings: true } });
   const settings = (tenant?.settings ?? {}) as Record<string, unknown>;
-  const plan = await planResponseFor(c.prisma, c.tenantId, c.facts, c.g, { shadowMode: settings.shadowMode === true, approvalExpiryOverrideMs: c.approvalExpiryOverrideMs });
+  const plan = await planResponseFor(c.prisma, c.tenantId, c.facts, c.g, {
+    shadowMode: settings.shadowMode === true,
+    timeoutOverrides: overridesFromSettings(settings),
+    approvalExpiryOverrideMs: c.approvalExpiryOverrideMs,
+  });
   const tv = await taxonomyVersion(c.prisma);
   const events: AuditEventInput[] = [];
   if (plan.playbookMatches.length) {

@@ -7,7 +7,7 @@ import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Logger } from '../../observability/logger';
 import type { WorkQueue } from '../queue';
-import { startReconciler } from './reconciler';
+import { type ReconcileReport, startReconciler } from './reconciler';
 import { createInvestigationRunner, type RunnerDeps } from './runner';
 
 export interface PipelineWorkerOptions {
@@ -30,7 +30,7 @@ export interface PipelineWorkerOptions {
 
 export interface PipelineWorkers {
   workerId: string;
-  reconcileNow(): Promise<{ investigations: number; approvals: number }>;
+  reconcileNow(): Promise<ReconcileReport>;
   /** Stops the reconciler; the queue itself is closed by its owner (app.close()). */
   stop(): Promise<void>;
 }

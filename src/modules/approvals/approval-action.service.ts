@@ -23,9 +23,10 @@ export class ApprovalActionService {
   /**
    * Approves an approval request of the caller's tenant. High-risk requests need a second, different
    * approver; the last required approval moves the investigation on (responding) when nothing else is open.
+   * A critical action (`requiresAcknowledgement`) needs `acknowledgeCritical` (BAD_USER_INPUT otherwise).
    */
-  async approve(scope: Scope, id: string, reason: string): Promise<ApprovalNode> {
-    return toApprovalNode(await decideApproval(this.deps, scope, id, 'approved', validReason(reason)));
+  async approve(scope: Scope, id: string, reason: string, acknowledgeCritical = false): Promise<ApprovalNode> {
+    return toApprovalNode(await decideApproval(this.deps, scope, id, 'approved', validReason(reason), { acknowledgeCritical }));
   }
 
   /** Rejects an approval request; once nothing else is open, the investigation closes as rejected. */

@@ -16,6 +16,7 @@ export interface ApprovalDecisionNode {
   decision: string;
   reason: string | null;
   at: Date | null;
+  acknowledged: boolean;
 }
 export type ApprovalNode = Omit<ApprovalRow, 'approvalId' | 'tenantId' | 'decisions'> & { id: string; decisions: ApprovalDecisionNode[] };
 
@@ -61,6 +62,7 @@ function parseDecision(v: unknown): ApprovalDecisionNode | null {
     decision: typeof v.decision === 'string' ? v.decision : '',
     reason: typeof v.reason === 'string' ? v.reason : null,
     at: at && !Number.isNaN(at.getTime()) ? at : null,
+    acknowledged: v.acknowledged === true,
   };
 }
 

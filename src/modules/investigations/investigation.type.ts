@@ -194,6 +194,9 @@ export class ApprovalDecision {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it was decided.' })
   at!: Date | null;
+
+  @Field({ description: 'Whether the approver explicitly acknowledged a critical action.' })
+  acknowledged!: boolean;
 }
 
 @ObjectType({ description: 'A human approval request for a tier ≥ 2 response action (spec §4.8).' })
@@ -240,9 +243,26 @@ export class Approval {
   @Field(() => ApprovalStatus, { description: 'Current status.' })
   status!: string;
 
-  @Field(() => DateTimeScalar, { description: 'When it times out (by severity: critical 1 h, high 2 h, medium 4 h, low 8 h).' })
+  @Field(() => DateTimeScalar, {
+    description: 'When it times out (by severity: critical 1 h, high 2 h, medium 4 h, low 8 h, or your tenant’s approvalTimeoutPolicies).',
+  })
   expiresAt!: Date;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it was escalated.' })
   escalatedAt!: Date | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When a secondary reviewer is notified if it is still pending (50 % of the timeout); null when no notice is planned.',
+  })
+  secondaryReviewerAt!: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the secondary reviewer was notified (at most once); null until then.' })
+  secondaryNotifiedAt!: Date | null;
+
+  @Field({
+    description:
+      'Critical action (risk tier 3, or any action of a critical investigation): approving needs acknowledgeCritical: true, and its timeout escalates instead of closing.',
+  })
+  requiresAcknowledgement!: boolean;
 }

@@ -10,6 +10,8 @@ import { ApprovalActionResolver } from '../approvals/approval-action.resolver';
 import { ApprovalActionService } from '../approvals/approval-action.service';
 import { FeedbackResolver } from '../approvals/feedback.resolver';
 import { FeedbackService } from '../approvals/feedback.service';
+import { ApprovalPolicyResolver } from '../approvals/approval-policy.resolver';
+import { ApprovalPolicyService } from '../approvals/approval-policy.service';
 
 /** What the investigation pipeline's modules (ingest, approvals, investigation events) are built from. */
 export interface PipelineDeps {
@@ -21,13 +23,14 @@ export interface PipelineDeps {
 }
 
 /** Resolver classes of the pipeline modules (added to the schema by src/graphql/schema.ts). */
-export const pipelineResolvers: Function[] = [IngestResolver, ApprovalActionResolver, FeedbackResolver];
+export const pipelineResolvers: Function[] = [IngestResolver, ApprovalActionResolver, ApprovalPolicyResolver, FeedbackResolver];
 
 /** Services of the pipeline modules (merged into the process's Services by src/services.ts). */
 export function createPipelineServices(deps: PipelineDeps) {
   return {
     ingest: new IngestService(deps),
     approvalActions: new ApprovalActionService(deps),
+    approvalPolicy: new ApprovalPolicyService(deps.prisma, deps.audit),
     feedback: new FeedbackService(deps.prisma, deps.audit),
   };
 }

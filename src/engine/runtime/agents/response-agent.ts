@@ -5,13 +5,15 @@
  *   overlap the validated techniques (parents included) → response-planning.ts → the plan (playbooks,
  *   actions, approval requests, the awaiting_human decision). Reads only.
  * - `createApprovals` (same transaction as the transition to awaiting_human): one approvals row per
- *   request, so a crash before the commit leaves none.
+ *   request (expiry from the tenant's timeout policy, secondary-reviewer due time, critical-action flag),
+ *   so a crash before the commit leaves none.
  * - `completeResponse` (the `responding` → closed step): actions below tier 2 and approved actions are
  *   recorded in the decision chain as `recorded` (no connector executes actions yet), and the closed
  *   investigation is stored in incident_memory (same transaction as the close).
  */
 import type { AuditEventInput, AuditTx } from '../../../audit/audit.append';
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
+import type { TimeoutOverrides } from '../../approval-timeouts';
 import { assertAgentMay } from '../../agents/permissions';
 import { flattenAlertEntities } from '../../agents/entity-extraction';
 import { type PlaybookCandidate, planResponse, type ResponsePlan } from '../../agents/response-planning';
@@ -23,6 +25,8 @@ export const ENGINE_PROPOSER = 'system:response_agent';
 export interface ResponseOptions {
   /** Tenant shadow mode (tenants.settings.shadowMode): every investigation waits for the analyst. */
   shadowMode: boolean;
+  /** The tenant's approval-timeout overrides (tenants.settings.approvalTimeouts; clamped to ≥ 1 h by the policy). */
+  timeoutOverrides?: TimeoutOverrides;
   /** Test/ops override of every approval's expiry (ms), bypassing the ≥ 1 h policy floor. */
   approvalExpiryOverrideMs?: number;
 }
@@ -75,9 +79,13 @@ export async function planResponseFor(prisma: PrismaClient, tenantId: string, fa
     telemetryTrust: [...g.atlasTechniques.map((a) => a.telemetryTrust), ...(facts.telemetryTrust ? [facts.telemetryTrust] : [])],
     shadowMode: opts.shadowMode,
     reasoningHumanReasons: Array.isArray(g.caseFacts.humanReasons) ? (g.caseFacts.humanReasons as string[]) : [],
+    timeoutOverrides: opts.timeoutOverrides,
   });
   if (opts.approvalExpiryOverrideMs !== undefined) {
-    for (const a of plan.approvals) a.expiresInMs = opts.approvalExpiryOverrideMs;
+    for (const a of plan.approvals) {
+      a.expiresInMs = opts.approvalExpiryOverrideMs;
+      a.secondaryReviewerInMs = Math.floor(opts.approvalExpiryOverrideMs / 2);
+    }
   }
   return plan;
 }
@@ -94,9 +102,14 @@ export function storedActions(plan: ResponsePlan): StoredPlannedAction[] {
   }));
 }
 
+/** An approval row created with the transition to awaiting_human: what its delayed jobs need. */
 export interface CreatedApproval {
+  tenantId: string;
+  investigationId: string;
   approvalId: string;
   expiresAt: Date;
+  /** When the secondary-reviewer notice is due. */
+  secondaryReviewerAt: Date;
 }
 
 /** Creates the plan's approval rows in `tx` and returns them with their `approval.requested` events. */
@@ -112,6 +125,7 @@ export async function createApprovals(
   const events: AuditEventInput[] = [];
   for (const a of plan.approvals) {
     const expiresAt = new Date(now.getTime() + a.expiresInMs);
+    const secondaryReviewerAt = new Date(now.getTime() + a.secondaryReviewerInMs);
     const row = await tx.approval.create({
       data: {
         tenantId,
@@ -125,15 +139,26 @@ export async function createApprovals(
         requiredApprovals: a.requiredApprovals,
         status: 'pending',
         expiresAt,
+        secondaryReviewerAt,
+        requiresAcknowledgement: a.requiresAcknowledgement,
       },
     });
-    approvals.push({ approvalId: row.approvalId, expiresAt });
+    approvals.push({ tenantId, investigationId, approvalId: row.approvalId, expiresAt, secondaryReviewerAt });
     events.push({
       eventType: 'approval.requested',
       actorType: 'agent',
       actorId: 'agent:response_agent',
       investigationId,
-      context: { approval_id: row.approvalId, action: a.action, target: a.target, risk_tier: a.riskTier, required_approvals: a.requiredApprovals, expires_at: expiresAt.toISOString() },
+      context: {
+        approval_id: row.approvalId,
+        action: a.action,
+        target: a.target,
+        risk_tier: a.riskTier,
+        required_approvals: a.requiredApprovals,
+        expires_at: expiresAt.toISOString(),
+        secondary_reviewer_at: secondaryReviewerAt.toISOString(),
+        requires_acknowledgement: a.requiresAcknowledgement,
+      },
     });
   }
   return { approvals, events };
