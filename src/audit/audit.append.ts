@@ -65,6 +65,11 @@ export interface AuditEventInput {
 export interface AppendOptions {
   /** The clock (default `new Date()`); truncated to milliseconds. */
   now?: Date;
+  /**
+   * Called with the records once their sequence numbers are assigned (the chain lock is held), before
+   * they are inserted: lets a caller order what it publishes after commits by sequence.
+   */
+  onAssigned?: (records: readonly AuditRow[]) => void;
 }
 
 interface ChainStateRow {
@@ -113,16 +118,38 @@ export async function appendAuditBatch(
   events: readonly AuditEventInput[],
   options: AppendOptions = {},
 ): Promise<AuditRow[]> {
-  if (events.length === 0) return [];
+  return appendAuditEntries(tx, scope.tenantId, events.map((event) => ({ scope, event })), options);
+}
+
+/** One event of a multi-caller batch and the scope it is recorded under (actor, roles, request id). */
+export interface AuditEntry {
+  scope: Scope;
+  event: AuditEventInput;
+}
+
+/**
+ * Like {@link appendAuditBatch}, but each event carries its own scope (group commit: several callers'
+ * changes in one transaction, each recorded under its own actor and request id). Every scope must belong
+ * to `tenantId`.
+ */
+export async function appendAuditEntries(
+  tx: AuditTx | PrismaClient,
+  tenantId: string,
+  entries: readonly AuditEntry[],
+  options: AppendOptions = {},
+): Promise<AuditRow[]> {
+  if (entries.length === 0) return [];
   if (isFullClient(tx)) {
-    return tx.$transaction((inner) => appendAuditBatch(inner, scope, events, options));
+    return tx.$transaction((inner) => appendAuditEntries(inner, tenantId, entries, options));
   }
-  const tenantId = scope.tenantId;
   if (typeof tenantId !== 'string' || tenantId === '') {
     throw new AuditValidationError('scope.tenantId must be a non-empty string', { field: 'tenantId' });
   }
-  for (let i = 0; i < events.length; i++) {
-    const ev = events[i]!;
+  for (let i = 0; i < entries.length; i++) {
+    const { scope, event: ev } = entries[i]!;
+    if (scope.tenantId !== tenantId) {
+      throw new AuditValidationError('every scope of a batch must belong to its tenant', { field: 'tenantId', index: i });
+    }
     try {
       assertAuditEvent(ev.eventType);
     } catch (err) {
@@ -150,7 +177,7 @@ export async function appendAuditBatch(
     head = { sequenceNumber: Number(state.last_sequence), recordHash: state.last_hash };
   }
 
-  for (const ev of events) {
+  for (const { scope, event: ev } of entries) {
     const ctx: JsonObject = ev.context ?? {};
     const context: JsonObject =
       scope.requestId && !Object.prototype.hasOwnProperty.call(ctx, 'request_id') ? { request_id: scope.requestId, ...ctx } : ctx;
@@ -176,6 +203,7 @@ export async function appendAuditBatch(
     head = { sequenceNumber: row.sequenceNumber, recordHash: row.recordHash };
   }
 
+  options.onAssigned?.(out);
   await insertRows(tx, tenantId, toInsert);
   return out;
 }

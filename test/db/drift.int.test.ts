@@ -26,6 +26,8 @@ interface FieldDef {
   nativeArgs?: string;
   isId: boolean;
   uniqueName?: string;
+  /** `Unsupported("tsvector")` → tsvector */
+  unsupported?: string;
 }
 
 interface IndexDef {
@@ -90,9 +92,9 @@ function parseSchema(source: string): ModelDef[] {
         blockAttrs.push(line);
         continue;
       }
-      const fm = /^(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line);
+      const fm = /^(\w+)\s+(\w+)(?:\("([^"]+)"\))?(\[\])?(\?)?(.*)$/.exec(line);
       if (!fm) throw new Error(`cannot parse line in model ${name}: ${line}`);
-      const [, fieldName, type, list, optional, attrs] = fm;
+      const [, fieldName, type, unsupported, list, optional, attrs] = fm;
       if (modelNames.has(type)) continue; // relation field: no column
       if (enumNames.has(type)) throw new Error(`enum fields are not supported by this drift test (${name}.${fieldName})`);
       const native = /@db\.(\w+)(?:\(([^)]*)\))?/.exec(attrs);
@@ -106,6 +108,7 @@ function parseSchema(source: string): ModelDef[] {
         optional: Boolean(optional),
         nativeType: native?.[1],
         nativeArgs: native?.[2],
+        ...(type === 'Unsupported' && unsupported ? { unsupported } : {}),
         isId: /@id\b/.test(attrs),
         uniqueName: isUnique ? (stringArg(attrs, '@unique') ?? '') : undefined,
       });
@@ -230,7 +233,9 @@ async function snapshot(db: Queryable): Promise<DbSnapshot> {
 // Comparator
 
 /** The PostgreSQL udt_name a Prisma scalar maps to (element type for lists). */
-function expectedUdt(f: Pick<FieldDef, 'type' | 'nativeType'>): string {
+function expectedUdt(f: Pick<FieldDef, 'type' | 'nativeType'> & { unsupported?: string }): string {
+  // `Unsupported("tsvector")`: the database type is spelled out
+  if (f.type === 'Unsupported' && f.unsupported) return f.unsupported;
   const native: Record<string, string> = {
     Text: 'text',
     Uuid: 'uuid',
@@ -526,5 +531,6 @@ describe('drift comparator (unit)', () => {
     expect(expectedUdt({ type: 'Json' })).toBe('jsonb');
     expect(expectedUdt({ type: 'String', nativeType: 'Uuid' })).toBe('uuid');
     expect(() => expectedUdt({ type: 'Unsupported' })).toThrow(/unsupported/);
+    expect(expectedUdt({ type: 'Unsupported', unsupported: 'tsvector' })).toBe('tsvector');
   });
 });

@@ -1,15 +1,20 @@
 /**
- * The investigation runner: turns a queue job into at most one committed transition.
+ * The investigation runner: turns a queue job into committed transitions.
  *
  * 1. Claim a lease (updateMany where the investigation is runnable and the lease is free, expired or
  *    ours). Count 0 → another worker holds it, or it is waiting for a human / finished: nothing to do.
  * 2. Load the row and its alert, run the step of the current state (steps.ts) from the persisted
  *    GraphState: reads only.
- * 3. Commit ONE transaction: the version-guarded transition (transition.ts), the step's own writes
- *    (approvals, incident memory), and every audit record (state_changed + step events). A version that
- *    moved on → CONFLICT → the whole transaction rolls back: no duplicate transition, no audit record.
- * 4. After the commit: the AuditRecorder publishes the records, approval timeouts are scheduled, and the
- *    next step is enqueued (jobId `${id}-${state}`) unless the investigation waits for a human or ended.
+ * 3. Commit ONE transaction for the step: the version-guarded transition (transition.ts), the step's own
+ *    writes (approvals, incident memory), and every audit record (state_changed + step events). A version
+ *    that moved on → CONFLICT → the step's writes and records roll back: no duplicate transition, no audit
+ *    record. The transaction may be shared with other investigations' steps of the same tenant (group
+ *    commit, AuditRecorder.runGrouped): each step still commits atomically with its audit records.
+ * 4. After the commit: the AuditRecorder publishes the records and approval jobs are scheduled. Unless the
+ *    investigation now waits for a human or ended, the same job goes on with the next step from the state
+ *    it just committed (lease renewed by the commit, no reload), up to `maxStepsPerJob` steps; then the
+ *    next step is enqueued (jobId `${id}-${state}`). A crash between steps leaves a committed state and a
+ *    lease that expires: the reconciler re-queues it and the next worker resumes from the GraphState.
  *
  * Failures (documented decision): errors are classified.
  * - CONFLICT: someone else advanced the investigation; drop the job (release our lease).
@@ -37,6 +42,8 @@ import { runStep, type StepOutcome } from './steps';
 import { applyTransition, type InvestigationRow, loadGraphState } from './transition';
 
 export const DEFAULT_LEASE_MS = 60_000;
+/** Steps one job runs back to back before handing the rest to a new job (the state machine needs at most 5). */
+export const DEFAULT_MAX_STEPS_PER_JOB = 8;
 const NOT_RUNNABLE: InvestigationState[] = ['awaiting_human', 'closed', 'failed'];
 
 export interface RunnerDeps {
@@ -50,6 +57,8 @@ export interface RunnerDeps {
   reasoning?: ReasoningProvider;
   /** Test/ops override of approval expiries (ms); the policy's ≥ 1 h floor does not apply. */
   approvalExpiryOverrideMs?: number;
+  /** Steps one job runs back to back (default DEFAULT_MAX_STEPS_PER_JOB; 1 = a job per step). */
+  maxStepsPerJob?: number;
   /** Test hook: runs after a step computed and before its transaction (a crash here loses nothing). */
   beforeCommit?: (investigationId: string, from: InvestigationState, to: InvestigationState) => Promise<void>;
 }
@@ -84,17 +93,19 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
   const { prisma, audit, queue, logger, workerId } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const reasoning = deps.reasoning ?? rulesProvider;
+  const maxStepsPerJob = Math.max(1, deps.maxStepsPerJob ?? DEFAULT_MAX_STEPS_PER_JOB);
 
   async function claim(tenantId: string, investigationId: string, now: Date): Promise<boolean> {
-    const { count } = await prisma.investigationState.updateMany({
-      where: {
-        investigationId,
-        tenantId,
-        state: { notIn: NOT_RUNNABLE },
-        OR: [{ leaseOwner: null }, { leaseExpiresAt: null }, { leaseExpiresAt: { lt: now } }, { leaseOwner: workerId }],
-      },
-      data: { leaseOwner: workerId, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
-    });
+    const count = await prisma.$executeRawUnsafe(
+      `UPDATE investigation_state SET lease_owner = $3, lease_expires_at = $4::timestamptz
+        WHERE investigation_id = $1 AND tenant_id = $2 AND state NOT IN ('awaiting_human', 'closed', 'failed')
+          AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < $5::timestamptz OR lease_owner = $3)`,
+      investigationId,
+      tenantId,
+      workerId,
+      new Date(now.getTime() + leaseMs).toISOString(),
+      now.toISOString(),
+    );
     return count === 1;
   }
 
@@ -104,34 +115,75 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
       .catch(() => undefined);
   }
 
-  async function commit(row: InvestigationRow, out: StepOutcome, now: Date): Promise<{ to: InvestigationState; approvals: CreatedApproval[]; severity: string }> {
+  /**
+   * Commits one step: the transition (keeping the lease when the caller goes on), the step's own writes
+   * and every audit record, in one transaction that may be shared with other investigations' steps
+   * (group commit, AuditRecorder.runGrouped). Returns the row as it now is in the database.
+   */
+  async function commit(
+    row: InvestigationRow,
+    out: StepOutcome,
+    now: Date,
+    lease: { owner: string; expiresAt: Date } | null,
+  ): Promise<{ to: InvestigationState; approvals: CreatedApproval[]; severity: string; row: InvestigationRow }> {
     const before = loadGraphState(row);
-    return audit.run(systemScope(row.tenantId, 'engine'), async (tx: AuditTx) => {
-      const t = await applyTransition(tx, { row, before, to: out.to, agent: out.agent, patch: out.patch, decision: out.decision, now });
+    return audit.runGrouped(systemScope(row.tenantId, 'engine'), async (tx: AuditTx) => {
+      const t = await applyTransition(tx, { row, before, to: out.to, agent: out.agent, patch: out.patch, decision: out.decision, now, lease });
       const extra = out.inTx ? await out.inTx(tx, t.graphState) : { events: [] };
+      const next: InvestigationRow = {
+        ...row,
+        state: out.to,
+        version: t.version,
+        // as the database hands it back (JSON): the next step starts from exactly what a reload would give
+        graphState: JSON.parse(JSON.stringify(t.graphState)) as InvestigationRow['graphState'],
+        severity: t.graphState.severity,
+        updatedAt: now,
+        leaseOwner: lease?.owner ?? null,
+        leaseExpiresAt: lease?.expiresAt ?? null,
+      };
       return {
-        result: { to: out.to, approvals: extra.approvals ?? [], severity: t.graphState.severity },
+        result: { to: out.to, approvals: extra.approvals ?? [], severity: t.graphState.severity, row: next },
         events: [t.event, ...out.events, ...extra.events],
       };
     });
   }
 
-  async function advance(tenantId: string, investigationId: string): Promise<boolean> {
-    const now = new Date();
-    if (!(await claim(tenantId, investigationId, now))) return false;
-    const row = await prisma.investigationState.findFirst({ where: { investigationId, tenantId }, include: { alert: true } });
-    if (!row || NOT_RUNNABLE.includes(row.state as InvestigationState)) return false;
-    const { alert, ...inv } = row;
-    const g = loadGraphState(inv);
-    const out = await runStep({ prisma, tenantId, facts: alertFacts(alert), g, now, reasoning, approvalExpiryOverrideMs: deps.approvalExpiryOverrideMs });
-    await deps.beforeCommit?.(investigationId, g.state, out.to);
-    const done = await commit(inv, out, now);
-    await scheduleApprovalJobs(queue, done.approvals, done.severity);
-    if (!isTerminal(done.to) && done.to !== 'awaiting_human') {
-      await queue.enqueue({ tenantId, investigationId, kind: 'step' }, { jobId: `${investigationId}-${done.to}`, priority: severityPriority(done.severity) });
+  /**
+   * Claims the investigation and runs up to `maxSteps` steps back to back, each committed on its own
+   * (state, GraphState, decision entry and audit records together) before the next one is computed
+   * from the committed state. Between steps the lease stays ours (renewed by each commit) and the row
+   * is not reloaded: the version guard of the next commit catches anyone who changed it meanwhile.
+   * Stops at awaiting_human or a terminal state; after `maxSteps` it enqueues the rest.
+   */
+  async function drive(tenantId: string, investigationId: string, maxSteps: number): Promise<boolean> {
+    if (!(await claim(tenantId, investigationId, new Date()))) return false;
+    const loaded = await prisma.investigationState.findFirst({ where: { investigationId, tenantId }, include: { alert: true } });
+    if (!loaded || NOT_RUNNABLE.includes(loaded.state as InvestigationState)) return false;
+    const { alert, ...first } = loaded;
+    const facts = alertFacts(alert);
+    let row: InvestigationRow = first;
+    for (let step = 1; ; step++) {
+      const now = new Date();
+      const g = loadGraphState(row);
+      const out = await runStep({ prisma, tenantId, facts, g, now, reasoning, approvalExpiryOverrideMs: deps.approvalExpiryOverrideMs });
+      await deps.beforeCommit?.(investigationId, g.state, out.to);
+      const atRest = isTerminal(out.to) || out.to === 'awaiting_human';
+      const goOn = !atRest && step < maxSteps;
+      const done = await commit(row, out, now, goOn ? { owner: workerId, expiresAt: new Date(now.getTime() + leaseMs) } : null);
+      await scheduleApprovalJobs(queue, done.approvals, done.severity);
+      logger.debug({ tenantId, investigationId, from: g.state, to: done.to }, 'investigation advanced');
+      if (atRest) return true;
+      if (!goOn) {
+        await queue.enqueue({ tenantId, investigationId, kind: 'step' }, { jobId: `${investigationId}-${done.to}`, priority: severityPriority(done.severity) });
+        return true;
+      }
+      row = done.row;
     }
-    logger.debug({ tenantId, investigationId, from: g.state, to: done.to }, 'investigation advanced');
-    return true;
+  }
+
+  /** Claims, runs and commits one step, enqueueing the next (throws CONFLICT when it lost a race). */
+  function advance(tenantId: string, investigationId: string): Promise<boolean> {
+    return drive(tenantId, investigationId, 1);
   }
 
   /** Moves the investigation to `failed` (version-guarded; a concurrent move wins and this is skipped). */
@@ -170,7 +222,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
 
   async function handleStep(job: InvestigationJob): Promise<void> {
     try {
-      await advance(job.tenantId, job.investigationId);
+      await drive(job.tenantId, job.investigationId, maxStepsPerJob);
     } catch (err) {
       await release(job.tenantId, job.investigationId);
       if (isDomainError(err) && err.code === 'CONFLICT') {

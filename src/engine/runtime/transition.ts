@@ -84,24 +84,34 @@ export async function applyTransition(tx: AuditTx, input: TransitionInput): Prom
   const entry: DecisionEntry = { ...input.decision, at: input.decision.at ?? now.toISOString() };
   const after = appendDecision({ ...before, ...input.patch, state: to }, entry);
   const changedFields = diffGraphState(before, after);
-  const { count } = await tx.investigationState.updateMany({
-    where: { investigationId: row.investigationId, tenantId: row.tenantId, version: row.version },
-    data: {
-      state: to,
-      version: row.version + 1,
-      graphState: after as unknown as Prisma.InputJsonValue,
-      severity: after.severity,
-      classification: after.classification,
-      confidence: after.confidence,
-      llmCalls: after.llmCalls,
-      totalCostUsd: after.totalCostUsd,
-      updatedAt: now,
-      leaseOwner: input.lease ? input.lease.owner : null,
-      leaseExpiresAt: input.lease ? input.lease.expiresAt : null,
-      ...(isTerminal(to) ? { closedAt: now } : {}),
-      ...(input.unrecoverableError !== undefined ? { unrecoverableError: input.unrecoverableError } : {}),
-    },
-  });
+  // One parameterised statement with the GraphState as a JSON string: the hot path of every step, and a
+  // model update would walk the whole (large, nested) GraphState to build its arguments.
+  const count = await tx.$executeRawUnsafe(
+    `UPDATE investigation_state
+        SET state = $4, version = $5, graph_state = $6::jsonb, severity = $7, classification = $8, confidence = $9::real,
+            llm_calls = $10::int, total_cost_usd = $11::real, updated_at = $12::timestamptz, lease_owner = $13,
+            lease_expires_at = $14::timestamptz,
+            closed_at = CASE WHEN $15::boolean THEN $12::timestamptz ELSE closed_at END,
+            unrecoverable_error = CASE WHEN $16::boolean THEN $17 ELSE unrecoverable_error END
+      WHERE investigation_id = $1 AND tenant_id = $2 AND version = $3`,
+    row.investigationId,
+    row.tenantId,
+    row.version,
+    to,
+    row.version + 1,
+    JSON.stringify(after),
+    after.severity,
+    after.classification,
+    after.confidence,
+    after.llmCalls,
+    after.totalCostUsd,
+    now.toISOString(),
+    input.lease ? input.lease.owner : null,
+    input.lease ? input.lease.expiresAt.toISOString() : null,
+    isTerminal(to),
+    input.unrecoverableError !== undefined,
+    input.unrecoverableError ?? null,
+  );
   if (count === 0) {
     throw conflict(`Investigation ${row.investigationId} changed concurrently (expected version ${row.version})`, {
       investigationId: row.investigationId,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEventInput } from '../../audit/audit.append';
+import type { AuditEventInput, AuditTx } from '../../audit/audit.append';
 import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { initialGraphState } from '../../engine/graph-state';
@@ -14,6 +14,8 @@ import { type InvestigationNode, type InvestigationRow, toInvestigationNode } fr
 
 /** Most payloads one ingestAlerts call may carry. */
 export const MAX_INGEST_PAYLOADS = 500;
+/** Calls with at most this many alerts may share their transaction with other calls (group commit). */
+export const GROUP_COMMIT_MAX_ALERTS = 100;
 /** Most alerts one call may yield after envelopes are split (they commit in one transaction). */
 export const MAX_INGEST_ALERTS = 1000;
 
@@ -160,9 +162,7 @@ export class IngestService {
     // A stable insertion order keeps concurrent batches from deadlocking on each other's unique keys.
     const sorted = [...pending].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const timeout = Math.min(60_000, 10_000 + pending.length * 50);
-    return this.deps.audit.run(
-      scope,
-      async (tx) => {
+    const work = async (tx: AuditTx) => {
         const inserted = await tx.alert.createManyAndReturn({
           data: sorted.map(({ alert }) => ({
             tenantId,
@@ -235,9 +235,11 @@ export class IngestService {
           });
         }
         return { result: { created, existing }, events };
-      },
-      { maxWait: 10_000, timeout },
-    );
+    };
+    // Up to GROUP_COMMIT_MAX_ALERTS alerts share a transaction with other callers of the tenant (group
+    // commit: one chain lock and one WAL flush for many concurrent single-alert requests); larger
+    // batches are a group of their own.
+    return pending.length <= GROUP_COMMIT_MAX_ALERTS ? this.deps.audit.runGrouped(scope, work) : this.deps.audit.run(scope, work, { maxWait: 10_000, timeout });
   }
 
   /** After commit. A failed enqueue loses nothing: the reconciler re-queues non-terminal investigations. */

@@ -21,6 +21,8 @@ const UEBA_ENTITY_TYPES = new Set(['account', 'host', 'ip', 'mailbox']);
 const SIGNAL_TYPES = new Set(['ueba', 'iam', 'endpoint', 'ctem']);
 const MAX_WORDS = 24;
 const MAX_CANDIDATES = 50;
+/** Most recent matching incidents the ranking looks at. */
+const RECENT_POOL = 200;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -97,19 +99,24 @@ export async function findSimilarIncidents(prisma: PrismaClient, tenantId: strin
   if (words.length === 0 && techniques.length === 0) return [];
   // words are [a-z0-9]+ only, so the tsquery text cannot carry operators
   const tsq = words.length ? words.join(' | ') : 'zzzznomatch';
+  // Matching and ranking use the stored search_document and its GIN index (migration 0011). Only the
+  // RECENT_POOL most recent matches are ranked: a tenant whose alerts repeat has thousands of matching
+  // incidents, and ranking them all would cost O(matches) per alert; old incidents score low on recency.
   const rows = await prisma.$queryRaw<IncidentCandidate[]>`
+    WITH recent AS (
+      SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
+             initial_classification, mitre_techniques, rare_important, search_document
+      FROM incident_memory
+      WHERE tenant_id = ${tenantId}
+        AND incident_id <> ${excludeIncidentId}
+        AND (search_document @@ to_tsquery('english', ${tsq}) OR mitre_techniques && ${techniques}::text[])
+      ORDER BY "timestamp" DESC, doc_id ASC
+      LIMIT ${RECENT_POOL}
+    )
     SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
            initial_classification, mitre_techniques, rare_important
-    FROM incident_memory
-    WHERE tenant_id = ${tenantId}
-      AND incident_id <> ${excludeIncidentId}
-      AND (
-        to_tsvector('english', alert_name || ' ' || investigation_summary || ' ' || array_to_string(mitre_techniques, ' '))
-          @@ to_tsquery('english', ${tsq})
-        OR mitre_techniques && ${techniques}::text[]
-      )
-    ORDER BY ts_rank(to_tsvector('english', alert_name || ' ' || investigation_summary), to_tsquery('english', ${tsq})) DESC,
-             "timestamp" DESC, doc_id ASC
+    FROM recent
+    ORDER BY ts_rank(search_document, to_tsquery('english', ${tsq})) DESC, "timestamp" DESC, doc_id ASC
     LIMIT ${MAX_CANDIDATES}`;
   const scored = rows.map((r) => {
     const sim = dice(words, significantWords(`${r.alert_name} ${r.investigation_summary}`));
