@@ -29,7 +29,7 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   ALUSKORT_AUDIT_SIGNING_KEY: z
     .string()
     .optional()
@@ -39,7 +39,7 @@ const schema = z.object({
   ALUSKORT_AUDIT_CHECKPOINT_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
   ALUSKORT_RATE_LIMIT_CAPACITY: z.coerce.number().int().min(1).default(600),
   ALUSKORT_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
-  ALUSKORT_WORKERS: z.coerce.number().int().min(0).max(256).default(4),
+  ALUSKORT_WORKERS: z.coerce.number().int().min(0).max(256).default(32),
   ALUSKORT_REDIS_NAMESPACE: z
     .string()
     .trim()
