@@ -149,32 +149,84 @@ async function countTerminal(pool: Pool): Promise<number> {
   return r.rows[0].n as number;
 }
 
+function startServer(url: string, port: number, workers: number, namespace: string): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      REDIS_URL,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ALUSKORT_BOOTSTRAP_KEY: BOOTSTRAP,
+      ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
+      ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
+      ALUSKORT_WORKERS: String(workers),
+      ALUSKORT_REDIS_NAMESPACE: namespace,
+      DATABASE_POOL_MAX: '20',
+      NODE_OPTIONS: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function stopServer(server: ChildProcess | undefined): Promise<void> {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+}
+
+/** Open loop: `rate` single-alert requests/s for `seconds`; latencies of the successful ones. */
+async function openLoop(port: number, rate: number, seconds: number): Promise<{ sent: number; latencies: number[]; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const inflight: Promise<void>[] = [];
+  const end = Date.now() + seconds * 1000;
+  let sent = 0;
+  const start = performance.now();
+  while (Date.now() < end) {
+    const due = start + (sent * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    sent++;
+    const t0 = performance.now();
+    inflight.push(
+      post(port, { query: INGEST_ONE, variables: { i: oneInput() } }).then(
+        (r) => {
+          if (r.status === 200 && !r.json.errors) latencies.push(performance.now() - t0);
+          else errors++;
+        },
+        () => {
+          errors++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  return { sent, latencies, errors };
+}
+
 async function main(): Promise<void> {
-  const dbName = `aluskort_bench_pipeline_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE "${dbName}"`);
-  const url = dbUrl(dbName);
+  // Two deployments on their own databases and queue namespaces, so that no phase measures the backlog
+  // another phase left behind: A is an API-only process (ALUSKORT_WORKERS=0: its work waits in the queue
+  // for a worker tier), B runs the API and 32 pipeline workers in one process.
+  const dbA = `aluskort_bench_pipeline_${randomBytes(4).toString('hex')}`;
+  const dbB = `aluskort_bench_pipeline_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE "${dbA}"`);
+  await admin(`CREATE DATABASE "${dbB}"`);
+  const url = dbUrl(dbA);
+  const urlB = dbUrl(dbB);
   const port = 30000 + Math.floor(Math.random() * 20000);
+  const portB = port + 1;
   let server: ChildProcess | undefined;
+  let serverB: ChildProcess | undefined;
   const pool = new Pool({ connectionString: url, max: CLIENTS });
+  const poolB = new Pool({ connectionString: urlB, max: 4 });
   const rows: string[][] = [];
   try {
-    server = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        REDIS_URL,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        ALUSKORT_BOOTSTRAP_KEY: BOOTSTRAP,
-        ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
-        ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
-        DATABASE_POOL_MAX: '20',
-        NODE_OPTIONS: '',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    server = startServer(url, port, 0, `bencha${randomBytes(3).toString('hex')}`);
     await waitHealthy(port);
 
     // Baseline: single-row INSERT transactions/s with the same number of clients.
@@ -200,7 +252,7 @@ async function main(): Promise<void> {
       return 1;
     });
     const singleRate = single.units / SECONDS;
-    rows.push(['ingestAlert, 32 clients', `${singleRate.toFixed(0)} alerts/s`, `p50 ${pct(single.latencies, 50).toFixed(1)} ms`, `p99 ${pct(single.latencies, 99).toFixed(1)} ms`, `ratio to INSERT tx/s ${(singleRate / baseTps).toFixed(2)}`, `errors ${single.errors}`]);
+    rows.push(['A ingestAlert, 32 clients', `${singleRate.toFixed(0)} alerts/s`, `p50 ${pct(single.latencies, 50).toFixed(1)} ms`, `p99 ${pct(single.latencies, 99).toFixed(1)} ms`, `ratio to INSERT tx/s ${(singleRate / baseTps).toFixed(2)}`, `errors ${single.errors}`]);
 
     // 1b. batches of 100, 32 clients.
     const batch = await closedLoop(CLIENTS, SECONDS, async () => {
@@ -210,59 +262,50 @@ async function main(): Promise<void> {
       return 100;
     });
     const batchRate = batch.units / SECONDS;
-    rows.push(['ingestAlerts ×100, 32 clients', `${batchRate.toFixed(0)} alerts/s`, `p50 ${pct(batch.latencies, 50).toFixed(1)} ms/batch`, `p99 ${pct(batch.latencies, 99).toFixed(1)} ms/batch`, `ratio to INSERT tx/s ${(batchRate / baseTps).toFixed(2)}`, `errors ${batch.errors}`]);
+    rows.push(['A ingestAlerts ×100, 32 clients', `${batchRate.toFixed(0)} alerts/s`, `p50 ${pct(batch.latencies, 50).toFixed(1)} ms/batch`, `p99 ${pct(batch.latencies, 99).toFixed(1)} ms/batch`, `ratio to INSERT tx/s ${(batchRate / baseTps).toFixed(2)}`, `errors ${batch.errors}`]);
 
-    // Let the workers drain what phases 1a/1b queued before measuring latency and throughput.
-    const drainDeadline = Date.now() + 120_000;
-    const { rows: total } = await pool.query('SELECT count(*)::int AS n FROM investigation_state');
-    while ((await countTerminal(pool)) < total[0].n && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 500));
+    // 2. open loop at 200 requests/s, API-only process.
+    const openA = await openLoop(port, 200, SECONDS);
+    rows.push(['A ingestAlert at 200 req/s offered', `${(openA.sent / SECONDS).toFixed(0)} req/s sent`, `p50 ${pct(openA.latencies, 50).toFixed(1)} ms`, `p99 ${pct(openA.latencies, 99).toFixed(1)} ms`, `errors ${openA.errors}`]);
+    await stopServer(server);
+    server = undefined;
 
-    // 2. open loop at 200 requests/s.
-    const openLat: number[] = [];
-    let openErrors = 0;
-    const inflight: Promise<void>[] = [];
-    const openEnd = Date.now() + SECONDS * 1000;
-    let sent = 0;
-    const start = performance.now();
-    while (Date.now() < openEnd) {
-      const due = start + (sent * 1000) / 200;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      sent++;
-      const t0 = performance.now();
-      inflight.push(
-        post(port, { query: INGEST_ONE, variables: { i: oneInput() } }).then(
-          (r) => {
-            if (r.status === 200 && !r.json.errors) openLat.push(performance.now() - t0);
-            else openErrors++;
-          },
-          () => {
-            openErrors++;
-          },
-        ),
-      );
-    }
-    await Promise.all(inflight);
-    rows.push(['ingestAlert at 200 req/s offered', `${(sent / SECONDS).toFixed(0)} req/s sent`, `p50 ${pct(openLat, 50).toFixed(1)} ms`, `p99 ${pct(openLat, 99).toFixed(1)} ms`, `errors ${openErrors}`]);
+    // Deployment B: API + pipeline workers in one process, fresh database.
+    serverB = startServer(urlB, portB, 32, `benchb${randomBytes(3).toString('hex')}`);
+    await waitHealthy(portB);
+    const settle = async (deadlineMs: number) => {
+      const end = Date.now() + deadlineMs;
+      for (;;) {
+        const { rows: r } = await poolB.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE state IN ('closed','failed','awaiting_human'))::int AS d FROM investigation_state`);
+        if (r[0].d >= r[0].n || Date.now() > end) return r[0] as { n: number; d: number };
+        await new Promise((res) => setTimeout(res, 200));
+      }
+    };
 
-    // 3. investigations/s to a terminal or awaiting_human state.
-    const before = await countTerminal(pool);
+    // 2b. the same open loop while the same process runs the investigations it ingests.
+    const openB = await openLoop(portB, 200, SECONDS);
+    rows.push(['B ingestAlert at 200 req/s, workers running', `${(openB.sent / SECONDS).toFixed(0)} req/s sent`, `p50 ${pct(openB.latencies, 50).toFixed(1)} ms`, `p99 ${pct(openB.latencies, 99).toFixed(1)} ms`, `errors ${openB.errors}`]);
+    await settle(180_000);
+
+    // 3. investigations/s to a terminal or awaiting_human state: 1,000 alerts in batches of 100, timed from
+    // the first request to the last investigation settling.
+    const before = await countTerminal(poolB);
     const N = 1000;
     const t3 = performance.now();
     for (let i = 0; i < N / 100; i++) {
-      await post(port, { query: INGEST_MANY, variables: { p: Array.from({ length: 100 }, () => canonicalAlert()) } });
+      await post(portB, { query: INGEST_MANY, variables: { p: Array.from({ length: 100 }, () => canonicalAlert()) } });
     }
     const deadline3 = Date.now() + 180_000;
-    while ((await countTerminal(pool)) < before + N + (sent - openErrors) && Date.now() < deadline3) await new Promise((r) => setTimeout(r, 200));
-    const done3 = (await countTerminal(pool)) - before;
+    while ((await countTerminal(poolB)) < before + N && Date.now() < deadline3) await new Promise((r) => setTimeout(r, 100));
+    const done3 = (await countTerminal(poolB)) - before;
     const secs3 = (performance.now() - t3) / 1000;
-    rows.push([`investigations to terminal/awaiting_human (${done3} finished)`, `${(done3 / secs3).toFixed(0)} investigations/s`, `${secs3.toFixed(1)} s`]);
+    rows.push([`B investigations to terminal/awaiting_human (${done3} of ${N})`, `${(done3 / secs3).toFixed(0)} investigations/s`, `${secs3.toFixed(1)} s`]);
 
     // 4. commit → subscriber latency, 1,000 subscriptions at ~100 events/s.
     const latencies: number[] = [];
     const clients = Array.from({ length: 20 }, () =>
       createClient({
-        url: `ws://127.0.0.1:${port}/graphql`,
+        url: `ws://127.0.0.1:${portB}/graphql`,
         webSocketImpl: WebSocket,
         connectionParams: { authorization: `Bearer ${BOOTSTRAP}` },
         lazy: false,
@@ -292,7 +335,7 @@ async function main(): Promise<void> {
     while (Date.now() < end4) {
       // ~20 alerts/s × ~5 transitions each ≈ 100 events/s
       const t = Date.now();
-      await post(port, { query: INGEST_MANY, variables: { p: [canonicalAlert(), canonicalAlert()] } });
+      await post(portB, { query: INGEST_MANY, variables: { p: [canonicalAlert(), canonicalAlert()] } });
       ingested4 += 2;
       const wait = 100 - (Date.now() - t);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -302,22 +345,24 @@ async function main(): Promise<void> {
     await Promise.all(clients.map((c) => c.dispose()));
     const eventsPerSub = latencies.length / 1000;
     rows.push([
-      '1,000 subscribers (investigationEvents)',
+      'B 1,000 subscribers (investigationEvents)',
       `${(eventsPerSub / SECONDS).toFixed(0)} events/s per subscriber`,
       `p50 ${pct(latencies, 50).toFixed(1)} ms`,
       `p99 ${pct(latencies, 99).toFixed(1)} ms`,
       `${latencies.length} deliveries for ${ingested4} alerts`,
     ]);
 
-    process.stdout.write('\nALUSKORT pipeline benchmark (PostgreSQL + Redis on 127.0.0.1, this machine)\n\n');
+    process.stdout.write('\nALUSKORT pipeline benchmark (PostgreSQL + Redis on 127.0.0.1, this machine)\n  A: API-only process (ALUSKORT_WORKERS=0); B: API + 32 pipeline workers in one process; each on its own database\n\n');
     for (const r of rows) process.stdout.write(`  ${r[0].padEnd(52)} ${r.slice(1).join('   ')}\n`);
     process.stdout.write('\n  targets: batched ≥ 1,000 alerts/s, single-alert p99 ≤ 50 ms, ≥ 200 investigations/s, subscriber p99 ≤ 50 ms\n');
   } finally {
-    server?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1500));
+    await stopServer(server);
+    await stopServer(serverB);
     await pool.end().catch(() => undefined);
+    await poolB.end().catch(() => undefined);
     agent.destroy();
-    await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    await admin(`DROP DATABASE IF EXISTS "${dbA}" WITH (FORCE)`).catch(() => undefined);
+    await admin(`DROP DATABASE IF EXISTS "${dbB}" WITH (FORCE)`).catch(() => undefined);
   }
 }
 

@@ -23,6 +23,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { Services } from '../services';
 import { type ContextFactory, type GraphQLContext, createContextFactory } from './context';
+import { replaysFromPoint, SharedSubscriptions } from './shared-subscriptions';
 import { createFormatError } from './format-error';
 import { DEFAULT_LIMITS, type QueryLimits, assertCost, shapeLimitRule } from './limits';
 import type { RateDecision, RateLimiter } from './rate-limit';
@@ -85,6 +86,9 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
   });
   const maxSubs = opts.maxSubscriptionsPerConnection ?? 50;
   type Extra = { scope?: Scope; active?: Set<string> };
+  // Identical live subscriptions (tenant, key, roles, document, variables) share one execution per event.
+  const shared = new SharedSubscriptions();
+  const shareKeys = new WeakMap<object, string | null>();
   const wsCleanup = useServer<Record<string, unknown>, Extra>(
     {
       schema,
@@ -131,15 +135,24 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
         }
         active.add(id);
         metrics.wsSubscriptions.inc();
+        const contextValue = factory.build(scope ?? null, randomUUID());
         const args: ExecutionArgs = {
           schema,
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: factory.build(scope ?? null, randomUUID()),
+          contextValue,
         };
+        const shareable = scope && !replaysFromPoint(document, payload.operationName, payload.variables);
+        shareKeys.set(
+          contextValue,
+          shareable
+            ? JSON.stringify([scope.tenantId, scope.keyId ?? scope.actor, [...scope.roles].sort(), payload.operationName ?? null, payload.query, payload.variables ?? {}])
+            : null,
+        );
         return args;
       },
+      subscribe: (args) => shared.subscribe(args, shareKeys.get(args.contextValue as object) ?? null),
       // Execution errors in results go through the same formatError as HTTP (codes, masking).
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
@@ -156,7 +169,8 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
 
   // graphql-ws logs socket errors (e.g. a frame over maxPayload, which ws already closes with 1009) through
   // console.error; route them to the structured log instead.
-  wsServer.on('connection', (socket) => {
+  wsServer.on('connection', (socket, req) => {
+    coalesceWrites(socket, req.socket);
     socket.removeAllListeners('error');
     socket.on('error', (err) => {
       logger.warn({ err: { message: err.message } }, 'websocket error');
@@ -259,5 +273,38 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
     async stop() {
       await apollo.stop();
     },
+  };
+}
+
+/** Below this many buffered bytes a send is acknowledged as soon as it is queued (see coalesceWrites). */
+const SEND_ACK_BUFFER_BYTES = 1 << 20;
+
+/**
+ * Frames sent to one WebSocket within one turn of the event loop leave in ONE write: when an event fans
+ * out to the 50 subscriptions of a connection, that is one system call instead of 50 (the TCP socket is
+ * corked at the first send of a turn and uncorked right after the turn's I/O callbacks). graphql-ws waits
+ * for each send's callback before the subscription's next message; while the connection has less than
+ * 1 MB buffered, the callback is called as soon as the frame is queued (in order, by ws), so a burst of
+ * records reaches a subscriber in one write too. A slow reader gets the real callbacks: backpressure.
+ */
+function coalesceWrites(socket: import('ws').WebSocket, tcp: import('node:net').Socket): void {
+  const send = socket.send.bind(socket) as (data: unknown, cb?: (err?: Error) => void) => void;
+  let corked = false;
+  (socket as unknown as { send: (data: unknown, cb?: (err?: Error) => void) => void }).send = (data, cb) => {
+    if (!corked && !tcp.destroyed) {
+      corked = true;
+      tcp.cork();
+      setImmediate(() => {
+        corked = false;
+        tcp.uncork();
+      });
+    }
+    if (cb && socket.bufferedAmount < SEND_ACK_BUFFER_BYTES) {
+      // a failed write closes the socket, which ends its subscriptions
+      send(data, () => undefined);
+      queueMicrotask(() => cb());
+      return;
+    }
+    send(data, cb);
   };
 }
