@@ -87,7 +87,7 @@ export async function mountGraphQL(opts: GraphQLServerOptions) {
   const maxSubs = opts.maxSubscriptionsPerConnection ?? 50;
   type Extra = { scope?: Scope; active?: Set<string> };
   // Identical live subscriptions (tenant, key, roles, document, variables) share one execution per event.
-  const shared = new SharedSubscriptions();
+  const shared = new SharedSubscriptions((n) => metrics.wsSharedSources.set(n));
   const shareKeys = new WeakMap<object, string | null>();
   const wsCleanup = useServer<Record<string, unknown>, Extra>(
     {

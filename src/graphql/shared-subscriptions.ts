@@ -37,38 +37,86 @@ export function replaysFromPoint(document: DocumentNode, operationName: string |
   return false;
 }
 
-class Consumer {
+/**
+ * One subscriber's view of a shared source: a hand-written async iterator (not an async generator), so
+ * that `return()` from graphql-ws when the client completes takes effect at once, even while the
+ * subscriber waits for the next event (an async generator parked in an await would only run its
+ * `finally` at the next event).
+ */
+class Consumer implements AsyncGenerator<ExecutionResult> {
   private readonly queue: IteratorResult<ExecutionResult>[] = [];
   private failure: unknown = null;
-  private wake: (() => void) | null = null;
+  private closed = false;
+  private waiter: { resolve(r: IteratorResult<ExecutionResult>): void; reject(e: unknown): void } | null = null;
+
+  constructor(private readonly onLeave: () => void) {}
 
   push(item: IteratorResult<ExecutionResult>): void {
+    if (this.closed) return;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      if (item.done) this.finish();
+      w.resolve(item);
+      return;
+    }
     this.queue.push(item);
-    this.wake?.();
   }
 
   fail(err: unknown): void {
+    if (this.closed) return;
     this.failure = err ?? new Error('subscription source failed');
-    this.wake?.();
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      this.finish();
+      w.reject(this.failure);
+    }
   }
 
-  async *iterate(onLeave: () => void): AsyncGenerator<ExecutionResult> {
-    try {
-      for (;;) {
-        while (this.queue.length > 0) {
-          const item = this.queue.shift()!;
-          if (item.done) return;
-          yield item.value;
-        }
-        if (this.failure) throw this.failure;
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-        this.wake = null;
-      }
-    } finally {
-      onLeave();
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.queue.length > 0) {
+      const item = this.queue.shift()!;
+      if (item.done) this.finish();
+      return Promise.resolve(item);
     }
+    if (this.failure) {
+      const err = this.failure;
+      this.finish();
+      return Promise.reject(err);
+    }
+    if (this.closed) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult>> {
+    this.finish();
+    const w = this.waiter;
+    this.waiter = null;
+    w?.resolve({ done: true, value: undefined });
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  throw(err?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    this.finish();
+    return Promise.reject(err);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.length = 0;
+    this.onLeave();
   }
 }
 
@@ -116,9 +164,9 @@ class Group {
   async join(): Promise<Started> {
     const s = await this.started;
     if (!isAsyncIterable(s) || this.ended) return s;
-    const c = new Consumer();
+    const c: Consumer = new Consumer(() => this.leave(c));
     this.consumers.add(c);
-    return c.iterate(() => this.leave(c));
+    return c;
   }
 
   private leave(c: Consumer): void {
@@ -140,6 +188,9 @@ class Group {
 export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
 
+  /** `onSize`: told the number of live shared sources whenever it changes (metrics). */
+  constructor(private readonly onSize?: (sources: number) => void) {}
+
   /** Live shared sources (metrics, tests). */
   get sources(): number {
     return this.groups.size;
@@ -153,9 +204,11 @@ export class SharedSubscriptions {
         async () => graphqlSubscribe(args),
         () => {
           if (this.groups.get(key) === group) this.groups.delete(key);
+          this.onSize?.(this.groups.size);
         },
       );
       this.groups.set(key, group);
+      this.onSize?.(this.groups.size);
       g = group;
     }
     return g.join();

@@ -35,6 +35,11 @@ export function createMetrics() {
       help: 'Active graphql-ws subscriptions.',
       registers: [registry],
     }),
+    wsSharedSources: new Gauge({
+      name: 'aluskort_ws_shared_sources',
+      help: 'Executions shared by identical live subscriptions (one per tenant, key, document and variables).',
+      registers: [registry],
+    }),
     dbPool: new Gauge({
       name: 'aluskort_db_pool_connections',
       help: 'Database pool connections by state (total | idle | waiting).',

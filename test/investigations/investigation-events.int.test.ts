@@ -73,6 +73,36 @@ describe('investigation event subscriptions', () => {
     expect(closedOnly.events.map((e) => e.toState)).toEqual(['CLOSED']);
   });
 
+  it('identical live subscriptions share one execution per event; a replaying one is its own; tenants never share', async () => {
+    const a = await createTenant(t.db);
+    const b = await createTenant(t.db);
+    const viewerA = await createKey(t.app, a, ['viewer']);
+    const viewerB = await createKey(t.app, b, ['viewer']);
+    const { investigation: inv } = await makeCase(t.db.prisma, a);
+    const { investigation: invB } = await makeCase(t.db.prisma, b);
+    const first = await transition(t, a, inv.investigationId, 'received', 'parsing');
+    const live = [subscribe(viewerA, EVENTS, {}), subscribe(viewerA, EVENTS, {}), subscribe(viewerA, EVENTS, {})];
+    const replaying = subscribe(viewerA, EVENTS, { after: first - 1 });
+    const otherTenant = subscribe(viewerB, EVENTS, {});
+    await until(() => replaying.events.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    // 5 subscriptions, 3 executions: the 3 identical live ones of tenant A share one
+    const metrics = await (await fetch(t.url.replace('/graphql', '/metrics'))).text();
+    expect(/^aluskort_ws_shared_sources (\d+)/m.exec(metrics)?.[1]).toBe('2');
+    await transition(t, b, invB.investigationId, 'received', 'parsing');
+    await transition(t, a, inv.investigationId, 'parsing', 'enriching');
+    await transition(t, a, inv.investigationId, 'enriching', 'reasoning');
+    await until(() => live.every((l) => l.events.length >= 2) && replaying.events.length >= 3 && otherTenant.events.length >= 1);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const s of [...live, replaying, otherTenant]) await s.stop();
+    for (const l of live) {
+      expect(l.errors).toEqual([]);
+      expect(l.events.map((e) => e.toState)).toEqual(['ENRICHING', 'REASONING']);
+    }
+    expect(replaying.events.map((e) => e.toState)).toEqual(['PARSING', 'ENRICHING', 'REASONING']);
+    expect(otherTenant.events.map((e) => e.investigationId)).toEqual([invB.investigationId]);
+  });
+
   it('resumes after an audit sequence: replay then live, no gap, no duplicate', async () => {
     const a = await createTenant(t.db);
     const viewer = await createKey(t.app, a, ['viewer']);
