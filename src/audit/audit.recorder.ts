@@ -34,6 +34,43 @@ export interface GroupCommitStats {
   fallbacks: number;
 }
 
+/**
+ * Writes that callers of one group may hand over to be done for all of them in one statement (e.g. the
+ * version-guarded transitions of 20 investigations as one UPDATE instead of 20 round trips). A buffer's
+ * flush runs after every caller's work and before the audit records are appended; if it throws (say a
+ * version guard matched fewer rows than buffered), the whole group fails and every caller is re-run alone,
+ * where `currentGroup(tx)` is undefined and callers write immediately.
+ */
+export interface GroupWrites {
+  buffer<T>(key: string, flush: (tx: AuditTx, items: T[]) => Promise<void>): { push(item: T): void };
+}
+
+/** Transactions that are shared by a group → the group's deferred writes. */
+const groupsByTx = new WeakMap<object, GroupWrites>();
+
+/** The group whose shared transaction `tx` is (inside a `runGrouped` callback), if any. */
+export function currentGroup(tx: AuditTx): GroupWrites | undefined {
+  return groupsByTx.get(tx);
+}
+
+class GroupBuffers implements GroupWrites {
+  private readonly buffers = new Map<string, { items: unknown[]; flush: (tx: AuditTx, items: unknown[]) => Promise<void> }>();
+
+  buffer<T>(key: string, flush: (tx: AuditTx, items: T[]) => Promise<void>): { push(item: T): void } {
+    let b = this.buffers.get(key);
+    if (!b) {
+      b = { items: [], flush: flush as (tx: AuditTx, items: unknown[]) => Promise<void> };
+      this.buffers.set(key, b);
+    }
+    const items = b.items;
+    return { push: (item: T) => void items.push(item) };
+  }
+
+  async flushAll(tx: AuditTx): Promise<void> {
+    for (const b of this.buffers.values()) if (b.items.length > 0) await b.flush(tx, b.items);
+  }
+}
+
 /** A group's records between sequence assignment and publication. */
 interface Publication {
   firstSequence: number;
@@ -138,11 +175,14 @@ export class AuditRecorder {
         async (tx) => {
           const out: unknown[] = [];
           const entries: AuditEntry[] = [];
+          const writes = new GroupBuffers();
+          groupsByTx.set(tx, writes);
           for (const item of group) {
             const { result, events } = await item.fn(tx);
             out.push(result);
             for (const event of events) entries.push({ scope: item.scope, event });
           }
+          await writes.flushAll(tx);
           await appendAuditEntries(tx, tenantId, entries, { onAssigned });
           return out;
         },

@@ -202,7 +202,8 @@ async function decide(c: StepContext): Promise<StepOutcome> {
     timeoutOverrides: overridesFromSettings(settings),
     approvalExpiryOverrideMs: c.approvalExpiryOverrideMs,
   });
-  const tv = await taxonomyVersion(c.prisma);
+  // the taxonomy the techniques were validated against (recorded by the reason step), else the current one
+  const tv = [...c.g.decisionChain].reverse().find((d) => d.step === 'reason')?.taxonomyVersion ?? (await taxonomyVersion(c.prisma));
   const events: AuditEventInput[] = [];
   if (plan.playbookMatches.length) {
     events.push({

@@ -10,6 +10,7 @@
 import type { AuditEventInput, AuditTx } from '../../audit/audit.append';
 import type { JsonObject } from '../../audit/canonical-json';
 import type { Prisma } from '../../generated/prisma/client';
+import { currentGroup } from '../../audit/audit.recorder';
 import { conflict } from '../../errors/domain-error';
 import { appendDecision, type DecisionEntry, diffGraphState, type GraphState, initialGraphState } from '../graph-state';
 import { assertTransition, type InvestigationState, isTerminal } from '../investigation.state';
@@ -84,39 +85,37 @@ export async function applyTransition(tx: AuditTx, input: TransitionInput): Prom
   const entry: DecisionEntry = { ...input.decision, at: input.decision.at ?? now.toISOString() };
   const after = appendDecision({ ...before, ...input.patch, state: to }, entry);
   const changedFields = diffGraphState(before, after);
-  // One parameterised statement with the GraphState as a JSON string: the hot path of every step, and a
-  // model update would walk the whole (large, nested) GraphState to build its arguments.
-  const count = await tx.$executeRawUnsafe(
-    `UPDATE investigation_state
-        SET state = $4, version = $5, graph_state = $6::jsonb, severity = $7, classification = $8, confidence = $9::real,
-            llm_calls = $10::int, total_cost_usd = $11::real, updated_at = $12::timestamptz, lease_owner = $13,
-            lease_expires_at = $14::timestamptz,
-            closed_at = CASE WHEN $15::boolean THEN $12::timestamptz ELSE closed_at END,
-            unrecoverable_error = CASE WHEN $16::boolean THEN $17 ELSE unrecoverable_error END
-      WHERE investigation_id = $1 AND tenant_id = $2 AND version = $3`,
-    row.investigationId,
-    row.tenantId,
-    row.version,
-    to,
-    row.version + 1,
-    JSON.stringify(after),
-    after.severity,
-    after.classification,
-    after.confidence,
-    after.llmCalls,
-    after.totalCostUsd,
-    now.toISOString(),
-    input.lease ? input.lease.owner : null,
-    input.lease ? input.lease.expiresAt.toISOString() : null,
-    isTerminal(to),
-    input.unrecoverableError !== undefined,
-    input.unrecoverableError ?? null,
-  );
-  if (count === 0) {
-    throw conflict(`Investigation ${row.investigationId} changed concurrently (expected version ${row.version})`, {
-      investigationId: row.investigationId,
-      expectedVersion: row.version,
-    });
+  const write: TransitionWrite = {
+    investigation_id: row.investigationId,
+    tenant_id: row.tenantId,
+    expected_version: row.version,
+    state: to,
+    version: row.version + 1,
+    graph_state: after,
+    severity: after.severity,
+    classification: after.classification,
+    confidence: after.confidence,
+    llm_calls: after.llmCalls,
+    total_cost_usd: after.totalCostUsd,
+    updated_at: now.toISOString(),
+    lease_owner: input.lease ? input.lease.owner : null,
+    lease_expires_at: input.lease ? input.lease.expiresAt.toISOString() : null,
+    closed: isTerminal(to),
+    set_error: input.unrecoverableError !== undefined,
+    unrecoverable_error: input.unrecoverableError ?? null,
+  };
+  const group = currentGroup(tx);
+  if (group) {
+    // Sharing a transaction with other investigations' steps: one UPDATE for all of them at the end.
+    group.buffer<TransitionWrite>('investigation_state.transitions', writeTransitions).push(write);
+  } else {
+    const count = await writeTransitionRows(tx, [write]);
+    if (count === 0) {
+      throw conflict(`Investigation ${row.investigationId} changed concurrently (expected version ${row.version})`, {
+        investigationId: row.investigationId,
+        expectedVersion: row.version,
+      });
+    }
   }
   const context: JsonObject = { from_state: from, to_state: to, agent: input.agent, changed_fields: changedFields, version: row.version + 1 };
   return {
@@ -133,6 +132,60 @@ export async function applyTransition(tx: AuditTx, input: TransitionInput): Prom
       decision: { step: entry.step, action: entry.action, confidence: entry.confidence, reasoning: entry.reasoning.slice(0, 2000) },
     },
   };
+}
+
+/** One version-guarded transition row write (the JSON shape the batched UPDATE reads). */
+interface TransitionWrite {
+  investigation_id: string;
+  tenant_id: string;
+  expected_version: number;
+  state: string;
+  version: number;
+  graph_state: unknown;
+  severity: string;
+  classification: string | null;
+  confidence: number;
+  llm_calls: number;
+  total_cost_usd: number;
+  updated_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  closed: boolean;
+  set_error: boolean;
+  unrecoverable_error: string | null;
+}
+
+/**
+ * Writes transitions in ONE statement (the rows travel as a JSON array; the GraphState as JSON, so no
+ * model layer walks it), each guarded by its expected version. Returns the number of rows updated.
+ */
+async function writeTransitionRows(tx: AuditTx, writes: readonly TransitionWrite[]): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `UPDATE investigation_state AS i
+        SET state = v.state, version = v.version, graph_state = v.graph_state, severity = v.severity,
+            classification = v.classification, confidence = v.confidence, llm_calls = v.llm_calls,
+            total_cost_usd = v.total_cost_usd, updated_at = v.updated_at, lease_owner = v.lease_owner,
+            lease_expires_at = v.lease_expires_at,
+            closed_at = CASE WHEN v.closed THEN v.updated_at ELSE i.closed_at END,
+            unrecoverable_error = CASE WHEN v.set_error THEN v.unrecoverable_error ELSE i.unrecoverable_error END
+       FROM jsonb_to_recordset($1::jsonb) AS v(
+              investigation_id TEXT, tenant_id TEXT, expected_version INTEGER, state TEXT, version INTEGER,
+              graph_state JSONB, severity TEXT, classification TEXT, confidence REAL, llm_calls INTEGER,
+              total_cost_usd REAL, updated_at TIMESTAMPTZ, lease_owner TEXT, lease_expires_at TIMESTAMPTZ,
+              closed BOOLEAN, set_error BOOLEAN, unrecoverable_error TEXT)
+      WHERE i.investigation_id = v.investigation_id AND i.tenant_id = v.tenant_id AND i.version = v.expected_version`,
+    JSON.stringify(writes),
+  );
+}
+
+/** Group flush: every buffered transition must apply, or the group fails (and each step re-runs alone). */
+async function writeTransitions(tx: AuditTx, writes: TransitionWrite[]): Promise<void> {
+  const count = await writeTransitionRows(tx, writes);
+  if (count !== writes.length) {
+    throw conflict(`${writes.length - count} of ${writes.length} investigations changed concurrently`, {
+      investigationIds: writes.map((w) => w.investigation_id),
+    });
+  }
 }
 
 /**
