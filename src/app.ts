@@ -67,7 +67,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const pubsub = createAppPubSub(opts.pubsubRedis, opts.pubsubNamespace ? `${opts.pubsubNamespace}:` : '');
   const auditKey = opts.auditKey ?? signingKeyFromPem(generateSigningKeyPair().privateKeyPem, 'generated');
   const queue = opts.queue ?? createMemoryQueue();
-  const services = createServices({ prisma: db.prisma, logger, auditPublisher: createAuditPublisher(pubsub), auditKey, pubsub, queue });
+  const services = createServices({
+    prisma: db.prisma,
+    logger,
+    auditPublisher: createAuditPublisher(pubsub),
+    auditKey,
+    pubsub,
+    queue,
+    rawConnection: db.kind === 'postgres' ? () => db.sqlDriver() : undefined,
+  });
   const workers = opts.pipelineWorkers
     ? startPipelineWorkers({ prisma: db.prisma, audit: services.audit, queue, logger, concurrency: opts.pipelineWorkers.concurrency })
     : undefined;

@@ -1,6 +1,7 @@
 import type { AuditSigningKey } from '../../audit/audit.checkpoints';
 import { auditInclusionProof } from '../../audit/audit.checkpoints';
 import { verifyAuditChain } from '../../audit/audit.verify';
+import type { SqlDriver } from '../../db/sql-driver';
 import { type Role, type Scope, hasRole } from '../../auth/scope';
 import { badInput, forbidden, unauthenticated } from '../../errors/domain-error';
 import type { PrismaClient } from '../../generated/prisma/client';
@@ -101,6 +102,8 @@ export class AuditChainService {
     private readonly prisma: PrismaClient,
     private readonly key: AuditSigningKey,
     private readonly pubsub: AppPubSub,
+    /** Server PostgreSQL: a dedicated connection for verification (binary COPY read path, ~2× faster). */
+    private readonly rawConnection?: () => Promise<SqlDriver>,
   ) {}
 
   private readonly keyChecks = new Map<string, { active: boolean; until: number }>();
@@ -133,11 +136,12 @@ export class AuditChainService {
       errors.push({ path: 'toSequence', message: 'must not be before fromSequence' });
     }
     if (errors.length) throw badInput(errors);
-    const report = await verifyAuditChain(this.prisma, scope, {
+    const raw = this.rawConnection ? await this.rawConnection() : null;
+    const report = await verifyAuditChain(raw ?? this.prisma, scope, {
       fromSequence: range.fromSequence ?? undefined,
       toSequence: range.toSequence ?? undefined,
       verificationType: 'on_demand',
-    });
+    }).finally(() => raw?.close());
     return {
       valid: report.valid,
       recordsChecked: report.recordsChecked,
