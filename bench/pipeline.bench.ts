@@ -177,6 +177,7 @@ async function stopServer(server: ChildProcess | undefined): Promise<void> {
   const exited = new Promise((r) => server.once('exit', r));
   server.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
 }
 
 /** Open loop: `rate` single-alert requests/s for `seconds`; latencies of the successful ones. */
@@ -227,7 +228,8 @@ async function main(): Promise<void> {
   const poolB = new Pool({ connectionString: urlB, max: 4 });
   const rows: string[][] = [];
   try {
-    server = startServer(url, port, 0, `bencha${randomBytes(3).toString('hex')}`);
+    const nsA = `bencha${randomBytes(3).toString('hex')}`;
+    server = startServer(url, port, 0, nsA);
     await waitHealthy(port);
 
     // Baseline: single-row INSERT transactions/s with the same number of clients.
@@ -265,9 +267,24 @@ async function main(): Promise<void> {
     const batchRate = batch.units / SECONDS;
     rows.push(['A ingestAlerts ×100, 32 clients', `${batchRate.toFixed(0)} alerts/s`, `p50 ${pct(batch.latencies, 50).toFixed(1)} ms/batch`, `p99 ${pct(batch.latencies, 99).toFixed(1)} ms/batch`, `ratio to INSERT tx/s ${(batchRate / baseTps).toFixed(2)}`, `errors ${batch.errors}`]);
 
-    // 2. open loop at 200 requests/s, API-only process.
+    // 2. open loop at 200 requests/s, API-only process (after the batch phase's writes have settled).
+    await new Promise((r) => setTimeout(r, 3000));
     const openA = await openLoop(port, 200, SECONDS);
     rows.push(['A ingestAlert at 200 req/s offered', `${(openA.sent / SECONDS).toFixed(0)} req/s sent`, `p50 ${pct(openA.latencies, 50).toFixed(1)} ms`, `p99 ${pct(openA.latencies, 99).toFixed(1)} ms`, `errors ${openA.errors}`]);
+
+    // 2a. the same with a separate worker process (`npm run worker`, 32 jobs) working through A's backlog.
+    const worker = spawn(process.execPath, ['-r', '@swc-node/register', 'src/worker.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, REDIS_URL, LOG_LEVEL: 'warn', ALUSKORT_WORKERS: '32', ALUSKORT_REDIS_NAMESPACE: nsA, DATABASE_POOL_MAX: '20', NODE_OPTIONS: '' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 5000)); // worker started and busy
+      const openW = await openLoop(port, 200, SECONDS);
+      rows.push(['A ingestAlert at 200 req/s, + worker process busy', `${(openW.sent / SECONDS).toFixed(0)} req/s sent`, `p50 ${pct(openW.latencies, 50).toFixed(1)} ms`, `p99 ${pct(openW.latencies, 99).toFixed(1)} ms`, `errors ${openW.errors}`]);
+    } finally {
+      await stopServer(worker);
+    }
     await stopServer(server);
     server = undefined;
 
@@ -369,7 +386,7 @@ async function main(): Promise<void> {
       `${received.length} deliveries for ${ingested4} alerts`,
     ]);
 
-    process.stdout.write('\nALUSKORT pipeline benchmark (PostgreSQL + Redis on 127.0.0.1, this machine)\n  A: API-only process (ALUSKORT_WORKERS=0); B: API + 32 pipeline workers in one process; each on its own database\n\n');
+    process.stdout.write('\nALUSKORT pipeline benchmark (PostgreSQL + Redis on 127.0.0.1, this machine)\n  A: API-only process (ALUSKORT_WORKERS=0), later with a separate worker process; B: API + 32 pipeline workers in one process; each on its own database\n\n');
     for (const r of rows) process.stdout.write(`  ${r[0].padEnd(52)} ${r.slice(1).join('   ')}\n`);
     process.stdout.write('\n  targets: batched ≥ 1,000 alerts/s, single-alert p99 ≤ 50 ms, ≥ 200 investigations/s, subscriber p99 ≤ 50 ms\n');
   } finally {
