@@ -34,7 +34,43 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Logger } from '../../observability/logger';
 import { isTerminal, type InvestigationState } from '../investigation.state';
 import { type InvestigationJob, severityPriority, type WorkQueue } from '../queue';
-import { alertFacts } from './alert-facts';
+import { type AlertRow, alertFacts } from './alert-facts';
+import type { Prisma } from '../../generated/prisma/client';
+
+/** The row `claimAndLoad` reads: the investigation's columns and its alert's (prefixed `a_`). */
+interface ClaimedRow {
+  investigation_id: string;
+  state: string;
+  alert_id: string;
+  tenant_id: string;
+  graph_state: Prisma.JsonValue;
+  confidence: number;
+  llm_calls: number;
+  total_cost_usd: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  version: number;
+  severity: string;
+  classification: string | null;
+  title: string;
+  source: string;
+  lease_owner: string | null;
+  lease_expires_at: Date | string | null;
+  closed_at: Date | string | null;
+  unrecoverable_error: string | null;
+  a_source: string;
+  a_source_alert_id: string;
+  a_timestamp: Date | string;
+  a_title: string;
+  a_description: string;
+  a_severity: string;
+  a_tactics: string[];
+  a_techniques: string[];
+  a_entities: Prisma.JsonValue;
+  a_product: string;
+  a_raw_payload: Prisma.JsonValue;
+  a_received_at: Date | string;
+}
 import { type ReasoningProvider, rulesProvider } from './agents/reasoning-agent';
 import { type CreatedApproval } from './agents/response-agent';
 import { handleApprovalJob, isApprovalJob, scheduleApprovalJobs } from './approval-decisions';
@@ -44,7 +80,6 @@ import { applyTransition, type InvestigationRow, loadGraphState } from './transi
 export const DEFAULT_LEASE_MS = 60_000;
 /** Steps one job runs back to back before handing the rest to a new job (the state machine needs at most 5). */
 export const DEFAULT_MAX_STEPS_PER_JOB = 8;
-const NOT_RUNNABLE: InvestigationState[] = ['awaiting_human', 'closed', 'failed'];
 
 export interface RunnerDeps {
   prisma: PrismaClient;
@@ -95,18 +130,72 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
   const reasoning = deps.reasoning ?? rulesProvider;
   const maxStepsPerJob = Math.max(1, deps.maxStepsPerJob ?? DEFAULT_MAX_STEPS_PER_JOB);
 
-  async function claim(tenantId: string, investigationId: string, now: Date): Promise<boolean> {
-    const count = await prisma.$executeRawUnsafe(
-      `UPDATE investigation_state SET lease_owner = $3, lease_expires_at = $4::timestamptz
-        WHERE investigation_id = $1 AND tenant_id = $2 AND state NOT IN ('awaiting_human', 'closed', 'failed')
-          AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < $5::timestamptz OR lease_owner = $3)`,
+  /**
+   * Claims the lease (the investigation is runnable and the lease is free, expired or ours) and loads the
+   * row with its alert, in ONE statement (the start of every job). Null → not claimable: another worker
+   * holds it, or it waits for a human, or it ended.
+   */
+  async function claimAndLoad(tenantId: string, investigationId: string, now: Date): Promise<{ row: InvestigationRow; alert: AlertRow } | null> {
+    const rows = await prisma.$queryRawUnsafe<ClaimedRow[]>(
+      `WITH c AS (
+         UPDATE investigation_state SET lease_owner = $3, lease_expires_at = $4::timestamptz
+          WHERE investigation_id = $1 AND tenant_id = $2 AND state NOT IN ('awaiting_human', 'closed', 'failed')
+            AND (lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at < $5::timestamptz OR lease_owner = $3)
+         RETURNING *
+       )
+       SELECT c.investigation_id, c.state, c.alert_id, c.tenant_id, c.graph_state, c.confidence, c.llm_calls, c.total_cost_usd,
+              c.created_at, c.updated_at, c.version, c.severity, c.classification, c.title, c.source, c.lease_owner,
+              c.lease_expires_at, c.closed_at, c.unrecoverable_error,
+              a.source AS a_source, a.source_alert_id AS a_source_alert_id, a.timestamp AS a_timestamp, a.title AS a_title,
+              a.description AS a_description, a.severity AS a_severity, a.tactics AS a_tactics, a.techniques AS a_techniques,
+              a.entities AS a_entities, a.product AS a_product, a.raw_payload AS a_raw_payload, a.received_at AS a_received_at
+         FROM c JOIN alerts a ON a.alert_pk = c.alert_id AND a.tenant_id = c.tenant_id`,
       investigationId,
       tenantId,
       workerId,
       new Date(now.getTime() + leaseMs).toISOString(),
       now.toISOString(),
     );
-    return count === 1;
+    const r = rows[0];
+    if (!r) return null;
+    const row: InvestigationRow = {
+      investigationId: r.investigation_id,
+      state: r.state,
+      alertId: r.alert_id,
+      tenantId: r.tenant_id,
+      graphState: r.graph_state,
+      confidence: Number(r.confidence),
+      llmCalls: Number(r.llm_calls),
+      totalCostUsd: Number(r.total_cost_usd),
+      createdAt: new Date(r.created_at),
+      updatedAt: new Date(r.updated_at),
+      version: Number(r.version),
+      severity: r.severity,
+      classification: r.classification,
+      title: r.title,
+      source: r.source,
+      leaseOwner: r.lease_owner,
+      leaseExpiresAt: r.lease_expires_at === null ? null : new Date(r.lease_expires_at),
+      closedAt: r.closed_at === null ? null : new Date(r.closed_at),
+      unrecoverableError: r.unrecoverable_error,
+    };
+    const alert: AlertRow = {
+      alertPk: r.alert_id,
+      tenantId: r.tenant_id,
+      source: r.a_source,
+      sourceAlertId: r.a_source_alert_id,
+      timestamp: new Date(r.a_timestamp),
+      title: r.a_title,
+      description: r.a_description,
+      severity: r.a_severity,
+      tactics: r.a_tactics,
+      techniques: r.a_techniques,
+      entities: r.a_entities,
+      product: r.a_product,
+      rawPayload: r.a_raw_payload,
+      receivedAt: new Date(r.a_received_at),
+    };
+    return { row, alert };
   }
 
   async function release(tenantId: string, investigationId: string): Promise<void> {
@@ -156,12 +245,10 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
    * Stops at awaiting_human or a terminal state; after `maxSteps` it enqueues the rest.
    */
   async function drive(tenantId: string, investigationId: string, maxSteps: number): Promise<boolean> {
-    if (!(await claim(tenantId, investigationId, new Date()))) return false;
-    const loaded = await prisma.investigationState.findFirst({ where: { investigationId, tenantId }, include: { alert: true } });
-    if (!loaded || NOT_RUNNABLE.includes(loaded.state as InvestigationState)) return false;
-    const { alert, ...first } = loaded;
-    const facts = alertFacts(alert);
-    let row: InvestigationRow = first;
+    const claimed = await claimAndLoad(tenantId, investigationId, new Date());
+    if (!claimed) return false;
+    const facts = alertFacts(claimed.alert);
+    let row: InvestigationRow = claimed.row;
     for (let step = 1; ; step++) {
       const now = new Date();
       const g = loadGraphState(row);
