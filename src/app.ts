@@ -64,7 +64,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.disable('x-powered-by');
   const server = http.createServer(app);
   const metrics = createMetrics();
-  const pubsub = createAppPubSub(opts.pubsubRedis, opts.pubsubNamespace ? `${opts.pubsubNamespace}:` : '');
+  const pubsub = createAppPubSub(opts.pubsubRedis, opts.pubsubNamespace);
   const auditKey = opts.auditKey ?? signingKeyFromPem(generateSigningKeyPair().privateKeyPem, 'generated');
   const queue = opts.queue ?? createMemoryQueue();
   const services = createServices({

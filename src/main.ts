@@ -6,6 +6,7 @@ import { runAuditRetention } from './audit/audit.retention';
 import { ensureAuditPartitions } from './audit/partitions';
 import { runMigrations } from './db/migrate';
 import { reportFatal } from './cli-errors';
+import { closeOnSignals } from './shutdown';
 import { seedDatabase } from './db/seed';
 import { createApp } from './app';
 import { connectRedis } from './pubsub/redis';
@@ -84,22 +85,10 @@ export async function serve(config: AppConfig, logger: Logger): Promise<void> {
   }
   await app.listen(config.port, config.host);
   logger.info({ database: db.kind, startupMs: Date.now() - started }, 'ready');
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  closeOnSignals(logger, 'server', async () => {
     clearInterval(maintenance);
-    logger.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+    await app.close();
+  });
 }
 
 if (require.main === module) {

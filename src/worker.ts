@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './observability/logger';
 import { createAuditPublisher } from './pubsub/audit-publisher';
 import { createAppPubSub } from './pubsub/pubsub';
 import { connectRedis } from './pubsub/redis';
+import { closeOnSignals } from './shutdown';
 
 /**
  * Pipeline workers without the HTTP server (scale-out). Needs REDIS_URL: the queue and the pub/sub that
@@ -24,7 +25,7 @@ export async function runWorker(config: AppConfig, logger: Logger): Promise<void
   const publish = await connectRedis(config.redisUrl, 'publish');
   const subscribe = await connectRedis(config.redisUrl, 'subscribe');
   const queue = createBullQueue(queueRedis, queueName(config.redisNamespace));
-  const audit = new AuditRecorder(db.prisma, createAuditPublisher(createAppPubSub({ publish, subscribe }, config.redisNamespace ? `${config.redisNamespace}:` : '')));
+  const audit = new AuditRecorder(db.prisma, createAuditPublisher(createAppPubSub({ publish, subscribe }, config.redisNamespace)));
   const workers = startPipelineWorkers({
     prisma: db.prisma,
     audit,
@@ -33,26 +34,12 @@ export async function runWorker(config: AppConfig, logger: Logger): Promise<void
     concurrency: Math.max(1, config.workerConcurrency),
   });
   logger.info({ workerId: workers.workerId, concurrency: config.workerConcurrency }, 'pipeline worker ready');
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'worker shutting down');
-    (async () => {
-      await workers.stop();
-      await queue.close();
-      for (const r of [queueRedis, publish, subscribe]) await r.quit().catch(() => undefined);
-      await db.close();
-    })().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'worker shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(logger, 'worker', async () => {
+    await workers.stop();
+    await queue.close();
+    for (const r of [queueRedis, publish, subscribe]) await r.quit().catch(() => undefined);
+    await db.close();
+  });
 }
 
 if (require.main === module) {

@@ -149,6 +149,28 @@ export async function latestCheckpoint(db: AuditDb, tenantId: string, minSequenc
   return rows[0] ? toStored(tenantId, rows[0]) : null;
 }
 
+/**
+ * The tenant's checkpoints with sequence in [from, to], newest first (at most `limit`), each with the
+ * public key stored under its fingerprint (null when unknown), for verifiers to check the signature.
+ */
+export async function checkpointsInRange(
+  db: AuditDb,
+  tenantId: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<(StoredCheckpoint & { publicKeyPem: string | null })[]> {
+  const rows = await auditQueryable(db).query<CheckpointDbRow & { public_key_pem: string | null }>(
+    `SELECT ${CHECKPOINT_COLUMNS},
+            (SELECT k.public_key_pem FROM audit_signing_keys k WHERE k.fingerprint = c.key_fingerprint) AS public_key_pem
+       FROM audit_checkpoints c
+      WHERE tenant_id = $1 AND sequence_number >= $2::bigint AND sequence_number <= $3::bigint
+      ORDER BY sequence_number DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+    [tenantId, String(from), String(to)],
+  );
+  return rows.map((r) => ({ ...toStored(tenantId, r), publicKeyPem: r.public_key_pem }));
+}
+
 /** Public key PEM stored under a fingerprint, or null. */
 export async function signingPublicKey(db: AuditDb, fingerprint: string): Promise<string | null> {
   const rows = await auditQueryable(db).query<{ public_key_pem: string }>(

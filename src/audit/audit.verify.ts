@@ -20,10 +20,11 @@
  */
 import type { Scope } from '../auth/scope';
 import { createChainVerifier, type BreakKind, type ChainVerificationReport } from './chain-verify';
-import { publicKeyFingerprint, verifyCheckpoint, type AuditCheckpoint } from './checkpoint-signing';
+import { publicKeyFingerprint, verifyCheckpoint } from './checkpoint-signing';
+import { checkpointsInRange, type StoredCheckpoint } from './audit.checkpoints';
 import { GENESIS_PREVIOUS_HASH } from './record-hash';
 import { copyAuditRows, copyConnection } from './audit.copy';
-import { auditQueryable, auditRowFromRaw, dateFromEpochMillisText, streamAuditRows, type AuditDb } from './audit.sql';
+import { auditQueryable, auditRowFromRaw, streamAuditRows, type AuditDb } from './audit.sql';
 
 /** `audit_verification_log.verification_type` values. */
 export const VERIFICATION_TYPES = ['continuous', 'daily_full', 'hourly_lag', 'weekly_cold', 'on_demand'] as const;
@@ -71,16 +72,6 @@ export interface AuditVerificationReport extends Omit<ChainVerificationReport, '
   logId: string | null;
 }
 
-interface CheckpointRow {
-  seq: string;
-  head_hash: string;
-  merkle_root: string;
-  tree_size: string;
-  signature: string;
-  key_fingerprint: string;
-  created_ms: string;
-  public_key_pem: string | null;
-}
 
 /**
  * Verifies a tenant's chain (or the range `fromSequence..toSequence`) and logs the run.
@@ -126,27 +117,12 @@ export async function verifyAuditChain(
   // The newest checkpoint in range whose signature verifies.
   const cpErrors: AuditVerifyError[] = [];
   let checkpoint: AuditVerificationReport['checkpoint'] = null;
-  const cps = await q.query<CheckpointRow>(
-    `SELECT c.sequence_number::text AS seq, c.head_hash, c.merkle_root, c.tree_size::text AS tree_size, c.signature,
-            c.key_fingerprint, (extract(epoch FROM c.created_at) * 1000)::text AS created_ms, k.public_key_pem
-       FROM audit_checkpoints c LEFT JOIN audit_signing_keys k ON k.fingerprint = c.key_fingerprint
-      WHERE c.tenant_id = $1 AND c.sequence_number >= $2::bigint AND c.sequence_number <= $3::bigint
-      ORDER BY c.sequence_number DESC LIMIT ${options.maxCheckpointsExamined ?? 20}`,
-    [tenantId, String(from), String(to ?? Number.MAX_SAFE_INTEGER)],
-  );
+  const cps = await checkpointsInRange(q, tenantId, from, to ?? Number.MAX_SAFE_INTEGER, options.maxCheckpointsExamined ?? 20);
   const trusted = options.trustedFingerprints ? new Set(options.trustedFingerprints) : null;
-  for (const c of cps) {
-    const cp: AuditCheckpoint = {
-      tenantId,
-      sequence: Number(c.seq),
-      headHash: c.head_hash,
-      merkleRoot: c.merkle_root,
-      treeSize: Number(c.tree_size),
-      createdAt: dateFromEpochMillisText(c.created_ms),
-    };
-    const problem = checkpointProblem(cp, c, trusted);
+  for (const cp of cps) {
+    const problem = checkpointProblem(cp, trusted);
     if (problem === null) {
-      checkpoint = { sequence: cp.sequence, headHash: cp.headHash, keyFingerprint: c.key_fingerprint, createdAt: cp.createdAt };
+      checkpoint = { sequence: cp.sequence, headHash: cp.headHash, keyFingerprint: cp.keyFingerprint, createdAt: cp.createdAt };
       break;
     }
     cpErrors.push({ sequence: cp.sequence, kind: 'checkpoint_invalid', message: `checkpoint at sequence ${cp.sequence}: ${problem}` });
@@ -223,16 +199,16 @@ export async function verifyAuditChain(
 }
 
 /** Why a stored checkpoint cannot be trusted, or null when its signature verifies. */
-function checkpointProblem(cp: AuditCheckpoint, row: CheckpointRow, trusted: Set<string> | null): string | null {
-  if (row.public_key_pem === null) return `signing key ${row.key_fingerprint} is unknown`;
-  if (trusted !== null && !trusted.has(row.key_fingerprint)) return `signed by untrusted key ${row.key_fingerprint}`;
+function checkpointProblem(cp: StoredCheckpoint & { publicKeyPem: string | null }, trusted: Set<string> | null): string | null {
+  if (cp.publicKeyPem === null) return `signing key ${cp.keyFingerprint} is unknown`;
+  if (trusted !== null && !trusted.has(cp.keyFingerprint)) return `signed by untrusted key ${cp.keyFingerprint}`;
   try {
-    if (publicKeyFingerprint(row.public_key_pem) !== row.key_fingerprint) return 'stored public key does not match its fingerprint';
+    if (publicKeyFingerprint(cp.publicKeyPem) !== cp.keyFingerprint) return 'stored public key does not match its fingerprint';
   } catch {
     return 'stored public key is not an Ed25519 key';
   }
-  if (Number(row.tree_size) !== cp.sequence) return 'tree_size differs from its sequence';
-  if (!verifyCheckpoint(cp, row.signature, row.public_key_pem)) return 'signature does not verify';
+  if (cp.treeSize !== cp.sequence) return 'tree_size differs from its sequence';
+  if (!verifyCheckpoint(cp, cp.signature, cp.publicKeyPem)) return 'signature does not verify';
   return null;
 }
 

@@ -11,10 +11,12 @@ export interface AppPubSub {
 
 /**
  * Redis-backed when clients are given (separate publish and subscribe connections, so every server
- * process sees every event), in-memory otherwise (embedded mode, single process). `namespace` prefixes
- * every channel, so deployments (or test runs) sharing one Redis never see each other's events.
+ * process sees every event), in-memory otherwise (embedded mode, single process). A non-empty `namespace`
+ * (ALUSKORT_REDIS_NAMESPACE) prefixes every channel as `<namespace>:`, so deployments (or test runs)
+ * sharing one Redis never see each other's events.
  */
-export function createAppPubSub(redis?: { publish: Redis; subscribe: Redis }, namespace = ''): AppPubSub {
+export function createAppPubSub(redis?: { publish: Redis; subscribe: Redis }, namespaceName = ''): AppPubSub {
+  const namespace = namespaceName ? `${namespaceName}:` : '';
   // Yoga's generic signatures do not survive the namespacing; the typed surface is AppPubSub above.
   const inner = (
     redis
