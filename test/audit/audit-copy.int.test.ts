@@ -6,8 +6,8 @@ import { copyAuditRows, copyConnection } from '../../src/audit/audit.copy';
 import { verifyAuditChain, type AuditVerificationReport } from '../../src/audit/audit.verify';
 import { copyOut } from '../../src/db/pg-copy';
 import { pgDriver } from '../../src/db/sql-driver';
-import { computeRecordHash, type AuditRow } from '../../src/audit/record-hash';
-import { newSigningKey, newTenant, readRow, scopeFor, tamper, tenantWithChain } from './audit-db';
+import type { AuditRow } from '../../src/audit/record-hash';
+import { newSigningKey, newTenant, readRow, rewrite, scopeFor, tamper, tenantWithChain } from './audit-db';
 
 // The binary COPY read path (server connections) against the keyset streaming path (Prisma):
 // same verdict, same first break, same findings, on intact chains, awkward values and tampering.
@@ -55,17 +55,6 @@ async function checkpointedTenant(n = 20): Promise<string> {
   const tenant = await tenantWithChain(db.prisma, n);
   expect((await createCheckpoint(db.prisma, tenant, key))?.sequence).toBe(n);
   return tenant;
-}
-
-async function rewrite(tenant: string, seq: number, row: AuditRow, opts: { recomputeHash: boolean }): Promise<void> {
-  const hash = opts.recomputeHash ? computeRecordHash(row) : row.recordHash;
-  await tamper(db.pool, (c) =>
-    c.query(
-      `UPDATE audit_records SET actor_id = $3, previous_hash = $4, context = $5::jsonb, record_hash = $6
-        WHERE tenant_id = $1 AND sequence_number = $2`,
-      [tenant, seq, row.actorId, row.previousHash, JSON.stringify(row.context), hash],
-    ),
-  );
 }
 
 describe('binary COPY read path', () => {
@@ -161,12 +150,12 @@ describe('binary COPY read path', () => {
 
     const forged = await checkpointedTenant();
     const row = await readRow(db.pool, forged, 7);
-    await rewrite(forged, 7, { ...row, actorId: 'mallory', previousHash: 'f'.repeat(64) }, { recomputeHash: true });
+    await rewrite(db.pool, forged, 7, { ...row, actorId: 'mallory', previousHash: 'f'.repeat(64) }, { recomputeHash: true });
     expect(await bothPaths(forged)).toMatchObject({ firstBrokenSequence: 7, breakKind: 'link_broken' });
 
     const rehashed = await checkpointedTenant();
     const r8 = await readRow(db.pool, rehashed, 8);
-    await rewrite(rehashed, 8, { ...r8, actorId: 'mallory' }, { recomputeHash: true });
+    await rewrite(db.pool, rehashed, 8, { ...r8, actorId: 'mallory' }, { recomputeHash: true });
     expect(await bothPaths(rehashed)).toMatchObject({ firstBrokenSequence: 8, breakKind: 'link_broken' });
     // A range whose first row was rewritten is caught through the anchor, on both paths.
     expect(await bothPaths(rehashed, { fromSequence: 8, toSequence: 12 })).toMatchObject({ firstBrokenSequence: 8, breakKind: 'link_broken' });

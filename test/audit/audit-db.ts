@@ -10,7 +10,7 @@ import { appendAuditBatch } from '../../src/audit/audit.append';
 import { signingKeyFromPem, type AuditSigningKey } from '../../src/audit/audit.checkpoints';
 import { generateSigningKeyPair } from '../../src/audit/checkpoint-signing';
 import { auditRowFromRaw, AUDIT_ROW_COLUMNS, type RawAuditRow } from '../../src/audit/audit.sql';
-import type { AuditRow } from '../../src/audit/record-hash';
+import { computeRecordHash, type AuditRow } from '../../src/audit/record-hash';
 
 /** A new tenant with its own id; tests never share tenants. */
 export async function newTenant(prisma: PrismaClient, tier: 'trial' | 'standard' | 'premium' = 'standard'): Promise<string> {
@@ -88,4 +88,16 @@ export async function tamper(pool: Pool, fn: (c: { query: Pool['query'] }) => Pr
   } finally {
     c.release();
   }
+}
+
+/** Writes a row's content and hash columns back through `pool` (hash recomputed unless asked not to). */
+export async function rewrite(pool: Pool, tenant: string, seq: number, row: AuditRow, opts: { recomputeHash: boolean }): Promise<void> {
+  const hash = opts.recomputeHash ? computeRecordHash(row) : row.recordHash;
+  await tamper(pool, (c) =>
+    c.query(
+      `UPDATE audit_records SET actor_id = $3, previous_hash = $4, context = $5::jsonb, record_hash = $6
+        WHERE tenant_id = $1 AND sequence_number = $2`,
+      [tenant, seq, row.actorId, row.previousHash, JSON.stringify(row.context), hash],
+    ),
+  );
 }

@@ -2,7 +2,7 @@ import { type TestDatabase, createTestDatabase } from '../helpers/db';
 import { createCheckpoint, type AuditSigningKey } from '../../src/audit/audit.checkpoints';
 import { verifyAuditChain } from '../../src/audit/audit.verify';
 import { computeRecordHash, type AuditRow } from '../../src/audit/record-hash';
-import { newSigningKey, readRow, tamper, tenantWithChain } from './audit-db';
+import { newSigningKey, readRow, rewrite, tamper, tenantWithChain } from './audit-db';
 
 // Tamper suite (issue 4): as superuser, with the immutability trigger disabled, rewrite the table the
 // way an attacker with database access could, and check each break is found with the right kind and
@@ -36,18 +36,6 @@ async function expectBreak(tenant: string, sequence: number, kind: string): Prom
   expect(log).toMatchObject({ tenantId: tenant, chainValid: false, breakKind: kind, verificationType: 'daily_full' });
   expect(Number(log.firstBrokenSequence)).toBe(sequence);
   expect((log.errors as { kind: string }[])[0]!.kind).toBe(kind);
-}
-
-/** Writes a row's content and hash columns back (hash recomputed unless given). */
-async function rewrite(tenant: string, seq: number, row: AuditRow, opts: { recomputeHash: boolean }): Promise<void> {
-  const hash = opts.recomputeHash ? computeRecordHash(row) : row.recordHash;
-  await tamper(db.pool, (c) =>
-    c.query(
-      `UPDATE audit_records SET actor_id = $3, previous_hash = $4, context = $5::jsonb, record_hash = $6
-        WHERE tenant_id = $1 AND sequence_number = $2`,
-      [tenant, seq, row.actorId, row.previousHash, JSON.stringify(row.context), hash],
-    ),
-  );
 }
 
 describe('tamper detection', () => {
@@ -130,14 +118,14 @@ describe('tamper detection', () => {
   it('a record replaced by a forgery with a recomputed hash but without the previous link → link_broken at it', async () => {
     const t = await checkpointedTenant();
     const row = await readRow(db.pool, t, 7);
-    await rewrite(t, 7, { ...row, actorId: 'mallory', previousHash: 'f'.repeat(64) }, { recomputeHash: true });
+    await rewrite(db.pool, t, 7, { ...row, actorId: 'mallory', previousHash: 'f'.repeat(64) }, { recomputeHash: true });
     await expectBreak(t, 7, 'link_broken');
   });
 
   it('a record rewritten with a recomputed hash (link kept) → link_broken at it (the next record still names the original)', async () => {
     const t = await checkpointedTenant();
     const row = await readRow(db.pool, t, 7);
-    await rewrite(t, 7, { ...row, actorId: 'mallory' }, { recomputeHash: true });
+    await rewrite(db.pool, t, 7, { ...row, actorId: 'mallory' }, { recomputeHash: true });
     await expectBreak(t, 7, 'link_broken');
   });
 
@@ -170,7 +158,7 @@ describe('tamper detection', () => {
     expect(log).toMatchObject({ chainValid: true, recordsChecked: 5n, fromSequence: 8n, toSequence: 12n, breakKind: null });
     // A range whose first row was rewritten (hash recomputed, link kept) is caught through the anchor.
     const row = await readRow(db.pool, t, 8);
-    await rewrite(t, 8, { ...row, actorId: 'mallory', previousHash: 'e'.repeat(64) }, { recomputeHash: true });
+    await rewrite(db.pool, t, 8, { ...row, actorId: 'mallory', previousHash: 'e'.repeat(64) }, { recomputeHash: true });
     const broken = await verifyAuditChain(db.prisma, t, { fromSequence: 8, toSequence: 12, log: false });
     expect(broken).toMatchObject({ valid: false, firstBrokenSequence: 8, breakKind: 'link_broken' });
   });
