@@ -76,6 +76,7 @@ import { type CreatedApproval } from './agents/response-agent';
 import { handleApprovalJob, isApprovalJob, scheduleApprovalJobs } from './approval-decisions';
 import { runStep, type StepOutcome } from './steps';
 import { applyTransition, type InvestigationRow, loadGraphState } from './transition';
+import type { GraphState } from '../graph-state';
 
 export const DEFAULT_LEASE_MS = 60_000;
 /** Steps one job runs back to back before handing the rest to a new job (the state machine needs at most 5). */
@@ -207,15 +208,16 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
   /**
    * Commits one step: the transition (keeping the lease when the caller goes on), the step's own writes
    * and every audit record, in one transaction that may be shared with other investigations' steps
-   * (group commit, AuditRecorder.runGrouped). Returns the row as it now is in the database.
+   * (group commit, AuditRecorder.runGrouped). `before` is the GraphState the step started from (the
+   * row's). Returns the row as it now is in the database.
    */
   async function commit(
     row: InvestigationRow,
+    before: GraphState,
     out: StepOutcome,
     now: Date,
     lease: { owner: string; expiresAt: Date } | null,
   ): Promise<{ to: InvestigationState; approvals: CreatedApproval[]; severity: string; row: InvestigationRow }> {
-    const before = loadGraphState(row);
     return audit.runGrouped(systemScope(row.tenantId, 'engine'), async (tx: AuditTx) => {
       const t = await applyTransition(tx, { row, before, to: out.to, agent: out.agent, patch: out.patch, decision: out.decision, now, lease });
       const extra = out.inTx ? await out.inTx(tx, t.graphState) : { events: [] };
@@ -256,7 +258,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
       await deps.beforeCommit?.(investigationId, g.state, out.to);
       const atRest = isTerminal(out.to) || out.to === 'awaiting_human';
       const goOn = !atRest && step < maxSteps;
-      const done = await commit(row, out, now, goOn ? { owner: workerId, expiresAt: new Date(now.getTime() + leaseMs) } : null);
+      const done = await commit(row, g, out, now, goOn ? { owner: workerId, expiresAt: new Date(now.getTime() + leaseMs) } : null);
       await scheduleApprovalJobs(queue, done.approvals, done.severity);
       logger.debug({ tenantId, investigationId, from: g.state, to: done.to }, 'investigation advanced');
       if (atRest) return true;
