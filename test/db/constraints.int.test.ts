@@ -479,8 +479,9 @@ describe('database constraints', () => {
     });
 
     it("gives every tenant-owned table tenant_id NOT NULL DEFAULT 'default' with a foreign key to tenants", async () => {
-      // Global: tenancy itself, MITRE reference data, and the platform's audit signing keys (one key signs every tenant's checkpoints).
-      const global = ['tenants', 'mitre_techniques', 'mitre_groups', 'taxonomy_ids', 'taxonomy_metadata', 'audit_signing_keys', '_prisma_migrations'];
+      // Global: tenancy itself, MITRE reference data, the platform's audit signing keys (one key signs every tenant's checkpoints)
+      // and the reference-data change counters (scopes name tenants as 'tenant:<id>', next to the global 'taxonomy' and '*').
+      const global = ['tenants', 'mitre_techniques', 'mitre_groups', 'taxonomy_ids', 'taxonomy_metadata', 'audit_signing_keys', 'reference_versions', '_prisma_migrations'];
       const { rows } = await db.pool.query<{ table_name: string; col: string | null; nullable: string | null; dflt: string | null; fk: boolean }>(
         `SELECT t.relname AS table_name, col.column_name AS col, col.is_nullable AS nullable, col.column_default AS dflt,
                 EXISTS (SELECT 1 FROM pg_constraint f

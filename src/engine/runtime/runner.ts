@@ -70,10 +70,13 @@ interface ClaimedRow {
   a_product: string;
   a_raw_payload: Prisma.JsonValue;
   a_received_at: Date | string;
+  ref_taxonomy: string;
+  ref_tenant: string;
 }
 import { type ReasoningProvider, rulesProvider } from './agents/reasoning-agent';
 import { type CreatedApproval } from './agents/response-agent';
 import { handleApprovalJob, isApprovalJob, scheduleApprovalJobs } from './approval-decisions';
+import { REFERENCE_VERSION_COLUMNS, ReferenceDataCache, type ReferenceVersions } from './reference-data';
 import { runStep, type StepOutcome } from './steps';
 import { applyTransition, type InvestigationRow, loadGraphState } from './transition';
 import type { GraphState } from '../graph-state';
@@ -95,6 +98,8 @@ export interface RunnerDeps {
   approvalExpiryOverrideMs?: number;
   /** Steps one job runs back to back (default DEFAULT_MAX_STEPS_PER_JOB; 1 = a job per step). */
   maxStepsPerJob?: number;
+  /** Reference data kept between jobs (default: one cache per runner). */
+  referenceCache?: ReferenceDataCache;
   /** Test hook: runs after a step computed and before its transaction (a crash here loses nothing). */
   beforeCommit?: (investigationId: string, from: InvestigationState, to: InvestigationState) => Promise<void>;
 }
@@ -130,13 +135,18 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const reasoning = deps.reasoning ?? rulesProvider;
   const maxStepsPerJob = Math.max(1, deps.maxStepsPerJob ?? DEFAULT_MAX_STEPS_PER_JOB);
+  const referenceCache = deps.referenceCache ?? new ReferenceDataCache(prisma);
 
   /**
    * Claims the lease (the investigation is runnable and the lease is free, expired or ours) and loads the
    * row with its alert, in ONE statement (the start of every job). Null → not claimable: another worker
    * holds it, or it waits for a human, or it ended.
    */
-  async function claimAndLoad(tenantId: string, investigationId: string, now: Date): Promise<{ row: InvestigationRow; alert: AlertRow } | null> {
+  async function claimAndLoad(
+    tenantId: string,
+    investigationId: string,
+    now: Date,
+  ): Promise<{ row: InvestigationRow; alert: AlertRow; versions: ReferenceVersions } | null> {
     const rows = await prisma.$queryRawUnsafe<ClaimedRow[]>(
       `WITH c AS (
          UPDATE investigation_state SET lease_owner = $3, lease_expires_at = $4::timestamptz
@@ -149,7 +159,8 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
               c.lease_expires_at, c.closed_at, c.unrecoverable_error,
               a.source AS a_source, a.source_alert_id AS a_source_alert_id, a.timestamp AS a_timestamp, a.title AS a_title,
               a.description AS a_description, a.severity AS a_severity, a.tactics AS a_tactics, a.techniques AS a_techniques,
-              a.entities AS a_entities, a.product AS a_product, a.raw_payload AS a_raw_payload, a.received_at AS a_received_at
+              a.entities AS a_entities, a.product AS a_product, a.raw_payload AS a_raw_payload, a.received_at AS a_received_at,
+              ${REFERENCE_VERSION_COLUMNS}
          FROM c JOIN alerts a ON a.alert_pk = c.alert_id AND a.tenant_id = c.tenant_id`,
       investigationId,
       tenantId,
@@ -196,7 +207,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
       rawPayload: r.a_raw_payload,
       receivedAt: new Date(r.a_received_at),
     };
-    return { row, alert };
+    return { row, alert, versions: { taxonomy: r.ref_taxonomy, tenant: r.ref_tenant } };
   }
 
   async function release(tenantId: string, investigationId: string): Promise<void> {
@@ -250,11 +261,12 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
     const claimed = await claimAndLoad(tenantId, investigationId, new Date());
     if (!claimed) return false;
     const facts = alertFacts(claimed.alert);
+    const reference = referenceCache.reader(tenantId, claimed.versions);
     let row: InvestigationRow = claimed.row;
     for (let step = 1; ; step++) {
       const now = new Date();
       const g = loadGraphState(row);
-      const out = await runStep({ prisma, tenantId, facts, g, now, reasoning, approvalExpiryOverrideMs: deps.approvalExpiryOverrideMs });
+      const out = await runStep({ prisma, reference, tenantId, facts, g, now, reasoning, approvalExpiryOverrideMs: deps.approvalExpiryOverrideMs });
       await deps.beforeCommit?.(investigationId, g.state, out.to);
       const atRest = isTerminal(out.to) || out.to === 'awaiting_human';
       const goOn = !atRest && step < maxSteps;

@@ -12,12 +12,13 @@ import { overridesFromSettings } from '../approval-timeouts';
 import type { DecisionEntry, GraphState } from '../graph-state';
 import { type InvestigationState, nextStepFor } from '../investigation.state';
 import type { AlertFacts } from './alert-facts';
+import type { ReferenceReader } from './reference-data';
 import { runAtlasMapper } from './agents/atlas-mapper';
 import { runContextEnricher } from './agents/context-enricher';
 import { runCtemCorrelator } from './agents/ctem-correlator';
 import { checkFpShortCircuit } from './agents/fp-short-circuit';
 import { runIocExtractor } from './agents/ioc-extractor';
-import { type ReasoningProvider, runReasoningAgent, taxonomyVersion } from './agents/reasoning-agent';
+import { type ReasoningProvider, runReasoningAgent } from './agents/reasoning-agent';
 import {
   actionsToRecord,
   createApprovals,
@@ -29,6 +30,8 @@ import {
 
 export interface StepContext {
   prisma: PrismaClient;
+  /** Reference data (taxonomy, the tenant's FP patterns, kill switches, playbooks, settings) as of the job's claim. */
+  reference: ReferenceReader;
   tenantId: string;
   facts: AlertFacts;
   g: GraphState;
@@ -85,7 +88,7 @@ async function extract(c: StepContext): Promise<StepOutcome> {
 
 /** parsing → closed (FP short-circuit) | enriching (context_enricher ∥ ctem_correlator ∥ atlas_mapper). */
 async function enrich(c: StepContext): Promise<StepOutcome> {
-  const fp = await checkFpShortCircuit(c.prisma, c.tenantId, c.facts, c.g, c.now);
+  const fp = await checkFpShortCircuit(c.reference, c.tenantId, c.facts, c.g, c.now);
   if (fp.matched) {
     const reasoning = fp.reasons.join('; ');
     return {
@@ -113,7 +116,7 @@ async function enrich(c: StepContext): Promise<StepOutcome> {
   const [ctx, ctem, atlas] = await Promise.all([
     runContextEnricher(c.prisma, c.tenantId, c.facts, c.g, c.now),
     runCtemCorrelator(c.prisma, c.tenantId, c.g, c.now),
-    runAtlasMapper(c.prisma, c.facts),
+    runAtlasMapper(c.reference, c.facts),
   ]);
   const summary = {
     ueba_signals: ctx.uebaContext.length,
@@ -145,7 +148,7 @@ async function enrich(c: StepContext): Promise<StepOutcome> {
 
 /** enriching → reasoning (reasoning_agent). */
 async function reason(c: StepContext): Promise<StepOutcome> {
-  const { verdict, validation, taxonomyVersion: tv } = await runReasoningAgent(c.prisma, c.reasoning, c.facts, c.g);
+  const { verdict, validation, taxonomyVersion: tv } = await runReasoningAgent(c.reference, c.reasoning, c.facts, c.g);
   const events: AuditEventInput[] = [
     {
       eventType: 'alert.classified',
@@ -195,15 +198,14 @@ async function reason(c: StepContext): Promise<StepOutcome> {
 
 /** reasoning → responding | awaiting_human (response_agent planning; approvals in the same tx). */
 async function decide(c: StepContext): Promise<StepOutcome> {
-  const tenant = await c.prisma.tenant.findUnique({ where: { tenantId: c.tenantId }, select: { settings: true } });
-  const settings = (tenant?.settings ?? {}) as Record<string, unknown>;
-  const plan = await planResponseFor(c.prisma, c.tenantId, c.facts, c.g, {
+  const { settings } = await c.reference.tenant();
+  const plan = await planResponseFor(c.reference, c.facts, c.g, {
     shadowMode: settings.shadowMode === true,
     timeoutOverrides: overridesFromSettings(settings),
     approvalExpiryOverrideMs: c.approvalExpiryOverrideMs,
   });
   // the taxonomy the techniques were validated against (recorded by the reason step), else the current one
-  const tv = [...c.g.decisionChain].reverse().find((d) => d.step === 'reason')?.taxonomyVersion ?? (await taxonomyVersion(c.prisma));
+  const tv = [...c.g.decisionChain].reverse().find((d) => d.step === 'reason')?.taxonomyVersion ?? (await c.reference.taxonomy()).version;
   const events: AuditEventInput[] = [];
   if (plan.playbookMatches.length) {
     events.push({

@@ -5,13 +5,13 @@
  * (spec §4.6): unknown/deprecated ids are quarantined, revoked ids remapped. An empty taxonomy fails
  * closed (every id quarantined).
  */
-import type { PrismaClient } from '../../../generated/prisma/client';
 import { assertAgentMay } from '../../agents/permissions';
 import { flattenAlertEntities } from '../../agents/entity-extraction';
 import { reasonDeterministically, type ReasoningInput, type ReasoningResult } from '../../agents/reasoning-rules';
 import { extractTechniqueIds, type TaxonomyIdInfo, type TechniqueValidation, validateTechniques } from '../../agents/taxonomy-validation';
 import type { GraphState } from '../../graph-state';
 import type { AlertFacts } from '../alert-facts';
+import type { ReferenceReader, TaxonomySnapshot } from '../reference-data';
 
 /** Where verdicts come from. `decide` must not perform side effects. */
 export interface ReasoningProvider {
@@ -33,30 +33,24 @@ export interface ReasoningAgentResult {
   taxonomyVersion: string | null;
 }
 
-/** `attack:<v>/atlas:<v>` from taxonomy_metadata, or null when no taxonomy was imported. */
-export async function taxonomyVersion(prisma: PrismaClient): Promise<string | null> {
-  const rows = await prisma.taxonomyMetadata.findMany({ where: { key: { in: ['attack_version', 'atlas_version'] } } });
-  const get = (k: string) => rows.find((r) => r.key === k)?.value;
-  const a = get('attack_version');
-  const b = get('atlas_version');
-  return a || b ? `attack:${a ?? '-'}/atlas:${b ?? '-'}` : null;
-}
-
-/** The taxonomy rows of the given ids, plus the targets of revoked ones (one remap hop per query, ≤ 3). */
-export async function loadKnownIds(prisma: PrismaClient, ids: readonly string[]): Promise<Map<string, TaxonomyIdInfo>> {
+/** The taxonomy entries of the given ids, plus the targets of revoked ones (up to 3 remap hops). */
+export function knownIds(taxonomy: TaxonomySnapshot, ids: readonly string[]): Map<string, TaxonomyIdInfo> {
   const known = new Map<string, TaxonomyIdInfo>();
   let want = [...new Set(ids)];
   for (let hop = 0; hop < 3 && want.length; hop++) {
-    const rows = await prisma.taxonomyId.findMany({ where: { techniqueId: { in: want } } });
-    for (const r of rows) known.set(r.techniqueId, { deprecated: r.deprecated, revoked: r.revoked, revokedBy: r.revokedBy });
-    want = rows.filter((r) => r.revoked && r.revokedBy && !known.has(r.revokedBy)).map((r) => r.revokedBy!);
+    const found = want.flatMap((id) => {
+      const e = taxonomy.byId.get(id);
+      return e ? [[id, e] as const] : [];
+    });
+    for (const [id, e] of found) known.set(id, { deprecated: e.deprecated, revoked: e.revoked, revokedBy: e.revokedBy });
+    want = found.filter(([, e]) => e.revoked && e.revokedBy && !known.has(e.revokedBy)).map(([, e]) => e.revokedBy!);
   }
   return known;
 }
 
 /** Runs the reasoning_agent over the enriched GraphState. */
 export async function runReasoningAgent(
-  prisma: PrismaClient,
+  reference: ReferenceReader,
   provider: ReasoningProvider,
   facts: AlertFacts,
   g: GraphState,
@@ -77,8 +71,9 @@ export async function runReasoningAgent(
   });
   assertAgentMay('reasoning_agent', 'query_data');
   const mentioned = [...new Set([...verdict.techniques, ...extractTechniqueIds(verdict.reasoning)])];
-  const [known, version] = await Promise.all([loadKnownIds(prisma, mentioned), taxonomyVersion(prisma)]);
+  const taxonomy = await reference.taxonomy();
+  const known = knownIds(taxonomy, mentioned);
   // an empty map means "nothing the verdict mentions is known": deny-by-default quarantines it all
   const validation = validateTechniques({ text: verdict.reasoning, ids: verdict.techniques }, known.size ? known : new Map([['\u0000', { deprecated: true }]]));
-  return { verdict, validation, taxonomyVersion: version };
+  return { verdict, validation, taxonomyVersion: taxonomy.version };
 }

@@ -19,6 +19,7 @@ import { flattenAlertEntities } from '../../agents/entity-extraction';
 import { type PlaybookCandidate, planResponse, type ResponsePlan } from '../../agents/response-planning';
 import type { GraphState } from '../../graph-state';
 import type { AlertFacts } from '../alert-facts';
+import type { ReferenceReader } from '../reference-data';
 
 export const ENGINE_PROPOSER = 'system:response_agent';
 
@@ -45,24 +46,17 @@ export interface StoredPlannedAction {
 const parentOf = (t: string): string => t.replace(/\.\d{3}$/, '');
 
 /** Plans the response for the reasoned GraphState. */
-export async function planResponseFor(prisma: PrismaClient, tenantId: string, facts: AlertFacts, g: GraphState, opts: ResponseOptions): Promise<ResponsePlan> {
+export async function planResponseFor(reference: ReferenceReader, facts: AlertFacts, g: GraphState, opts: ResponseOptions): Promise<ResponsePlan> {
   assertAgentMay('response_agent', 'query_data');
   const techs = [...new Set(g.techniques.flatMap((t) => [t, parentOf(t)]))];
-  const rows = techs.length
-    ? await prisma.playbook.findMany({
-        where: { tenantId, reviewStatus: 'approved', mitreTechniques: { hasSome: techs } },
-        include: { steps: { orderBy: { stepNumber: 'asc' } } },
-        orderBy: { docId: 'asc' },
-        take: 50,
-      })
-    : [];
-  // a parent match in the DB may also come from sub-techniques: re-scan candidates whose ids share a parent
+  // the tenant's approved playbooks (doc id order) sharing a technique or its parent; the first 50
+  const rows = techs.length ? (await reference.tenant()).playbooks.filter((p) => p.mitreTechniques.some((t) => techs.includes(t))).slice(0, 50) : [];
   const candidates: PlaybookCandidate[] = rows.map((p) => ({
     id: p.docId,
     mitreTechniques: p.mitreTechniques,
     tactics: p.tactics,
     severityApplicable: p.severityApplicable,
-    steps: p.steps.map((s) => ({ stepNumber: s.stepNumber, action: s.action, requiresApproval: s.requiresApproval, automated: s.automated })),
+    steps: p.steps,
   }));
   assertAgentMay('response_agent', 'analyse');
   const plan = planResponse({
@@ -177,10 +171,14 @@ export interface ExecutedAction {
 export async function actionsToRecord(prisma: PrismaClient, tenantId: string, g: GraphState): Promise<ExecutedAction[]> {
   assertAgentMay('response_agent', 'execute_playbook');
   const planned = Array.isArray(g.caseFacts.plannedActions) ? (g.caseFacts.plannedActions as StoredPlannedAction[]) : [];
-  const approved = await prisma.approval.findMany({
-    where: { tenantId, investigationId: g.investigationId, status: 'approved' },
-    orderBy: [{ requestedAt: 'asc' }, { approvalId: 'asc' }],
-  });
+  // approvals only exist when the decide step requested some (createApprovals, recorded in its entry)
+  const requested = g.decisionChain.some((d) => d.step === 'decide' && Number((d.details as { approvals?: unknown } | undefined)?.approvals) > 0);
+  const approved = requested
+    ? await prisma.approval.findMany({
+        where: { tenantId, investigationId: g.investigationId, status: 'approved' },
+        orderBy: [{ requestedAt: 'asc' }, { approvalId: 'asc' }],
+      })
+    : [];
   const out: ExecutedAction[] = planned
     .filter((a) => a.tier < 2 && !a.requiresApproval)
     .map((a) => ({ action: a.action, target: a.target, tier: a.tier, status: 'recorded', approvalId: null, playbookId: a.playbookId }));
