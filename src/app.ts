@@ -77,7 +77,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     rawConnection: db.kind === 'postgres' ? () => db.sqlDriver() : undefined,
   });
   const workers = opts.pipelineWorkers
-    ? startPipelineWorkers({ prisma: db.prisma, audit: services.audit, queue, logger, concurrency: opts.pipelineWorkers.concurrency })
+    ? startPipelineWorkers({ prisma: db.prisma, sql: db.sql, audit: services.audit, queue, logger, concurrency: opts.pipelineWorkers.concurrency })
     : undefined;
   await registerSigningKey(db.prisma, auditKey);
   const checkpoints =

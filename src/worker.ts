@@ -28,6 +28,7 @@ export async function runWorker(config: AppConfig, logger: Logger): Promise<void
   const audit = new AuditRecorder(db.prisma, createAuditPublisher(createAppPubSub({ publish, subscribe }, config.redisNamespace)));
   const workers = startPipelineWorkers({
     prisma: db.prisma,
+    sql: db.sql,
     audit,
     queue,
     logger,

@@ -4,14 +4,19 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Client, Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
-import { type DatabaseKind, type SqlDriver, pgDriver, pgliteDriver } from './sql-driver';
+import { type DatabaseKind, type SqlDriver, type SqlQuery, pgDriver, pgliteDriver, prismaSqlQuery } from './sql-driver';
 
-export type { DatabaseKind, SqlDriver };
+export type { DatabaseKind, SqlDriver, SqlQuery };
 
 /** An open database: the Prisma client every service uses, plus raw SQL access for migrations and maintenance. */
 export interface Database {
   readonly kind: DatabaseKind;
   readonly prisma: PrismaClient;
+  /**
+   * Autocommit statements outside Prisma: node-postgres on Prisma's own pool (server PostgreSQL), Prisma's
+   * raw query on the embedded database (whose single session Prisma owns).
+   */
+  readonly sql: SqlQuery;
   /** A dedicated raw-SQL connection (server) or the single embedded connection. Close it when done. */
   sqlDriver(): Promise<SqlDriver>;
   /** Cheap reachability check for readiness probes. */
@@ -51,6 +56,9 @@ async function openServerDatabase(url: string, poolMax: number, opts: OpenDataba
   return {
     kind: 'postgres',
     prisma,
+    async sql<T>(text: string, params?: unknown[]) {
+      return (await pool.query(text, params)).rows as T[];
+    },
     async sqlDriver() {
       const client = new Client({ connectionString: url });
       await client.connect();
@@ -108,6 +116,7 @@ async function openEmbeddedDatabase(opts: OpenDatabaseOptions): Promise<Database
   return {
     kind: 'embedded',
     prisma,
+    sql: prismaSqlQuery(prisma),
     async sqlDriver() {
       return pgliteDriver(pglite);
     },

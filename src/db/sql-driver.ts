@@ -19,6 +19,18 @@ export interface SqlDriver {
   readonly pgClient?: PgClient;
 }
 
+/**
+ * One autocommit statement outside Prisma, for hot paths where Prisma's per-query cost shows (the
+ * pipeline's claim and per-step reads). Rows come back as the driver decodes them: cast columns whose
+ * JS type differs between drivers (int8, numeric) to int/text/float8 in the SQL.
+ */
+export type SqlQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+/** {@link SqlQuery} through Prisma's raw query (the embedded database's single connection is Prisma's). */
+export function prismaSqlQuery(prisma: { $queryRawUnsafe<T>(sql: string, ...params: unknown[]): Promise<T> }): SqlQuery {
+  return <T>(sql: string, params: unknown[] = []) => prisma.$queryRawUnsafe<T[]>(sql, ...params);
+}
+
 /** Wraps a connected node-postgres client. */
 export function pgDriver(client: PgClient, onClose?: () => Promise<void>): SqlDriver {
   return {

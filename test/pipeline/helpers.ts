@@ -22,6 +22,7 @@ export async function startPipeline(opts: { approvalExpiryOverrideMs?: number; l
   const t = await startTestApp({ queue, checkpoints: false });
   const workers = startPipelineWorkers({
     prisma: t.db.prisma,
+    sql: t.db.sql,
     audit: t.app.services.audit,
     queue,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),

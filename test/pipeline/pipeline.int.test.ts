@@ -172,9 +172,18 @@ describe('races and guards', () => {
 
   it('two runners on one investigation: one wins; with the same lease owner the loser gets CONFLICT and writes nothing', async () => {
     const tenant = await seededTenant(env.prisma);
-    const mk = (workerId: string) => createInvestigationRunner({ prisma: env.prisma, audit: env.t.app.services.audit, queue: nullQueue, logger, workerId });
+    const mk = (workerId: string, beforeCommit?: () => Promise<void>) =>
+      createInvestigationRunner({ prisma: env.prisma, audit: env.t.app.services.audit, queue: nullQueue, logger, workerId, beforeCommit });
     const a = await createCase({ prisma: env.prisma }, tenant);
-    const res = await Promise.all([mk('w-1').advance(tenant, a.investigationId), mk('w-2').advance(tenant, a.investigationId)]);
+    // A runner that claimed holds its lease until the other runner is done (or 2 s passed), so the two
+    // claims always overlap: a runner that finished its step first would release the lease and the other
+    // would legitimately run the next step.
+    const runs: Promise<boolean>[] = [];
+    const untilOtherDone = (i: number) => async () => {
+      await Promise.race([runs[1 - i].catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    };
+    runs.push(mk('w-1', untilOtherDone(0)).advance(tenant, a.investigationId), mk('w-2', untilOtherDone(1)).advance(tenant, a.investigationId));
+    const res = await Promise.all(runs);
     expect(res.filter(Boolean)).toHaveLength(1);
     expect(await transitions(env.prisma, tenant, a.investigationId)).toHaveLength(1);
 

@@ -27,6 +27,7 @@
  *   itself fail, the error is rethrown and the next attempt tries again.
  */
 import type { AuditTx } from '../../audit/audit.append';
+import { prismaSqlQuery, type SqlQuery } from '../../db/sql-driver';
 import type { AuditRecorder } from '../../audit/audit.recorder';
 import { systemScope } from '../../auth/scope';
 import { isDomainError } from '../../errors/domain-error';
@@ -98,6 +99,8 @@ export interface RunnerDeps {
   approvalExpiryOverrideMs?: number;
   /** Steps one job runs back to back (default DEFAULT_MAX_STEPS_PER_JOB; 1 = a job per step). */
   maxStepsPerJob?: number;
+  /** The claim and the per-step reads, outside Prisma (Database.sql); default: Prisma's raw query. */
+  sql?: SqlQuery;
   /** Reference data kept between jobs (default: one cache per runner). */
   referenceCache?: ReferenceDataCache;
   /** Test hook: runs after a step computed and before its transaction (a crash here loses nothing). */
@@ -136,6 +139,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
   const reasoning = deps.reasoning ?? rulesProvider;
   const maxStepsPerJob = Math.max(1, deps.maxStepsPerJob ?? DEFAULT_MAX_STEPS_PER_JOB);
   const referenceCache = deps.referenceCache ?? new ReferenceDataCache(prisma);
+  const sql = deps.sql ?? prismaSqlQuery(prisma);
 
   /**
    * Claims the lease (the investigation is runnable and the lease is free, expired or ours) and loads the
@@ -147,7 +151,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
     investigationId: string,
     now: Date,
   ): Promise<{ row: InvestigationRow; alert: AlertRow; versions: ReferenceVersions } | null> {
-    const rows = await prisma.$queryRawUnsafe<ClaimedRow[]>(
+    const rows = await sql<ClaimedRow>(
       `WITH c AS (
          UPDATE investigation_state SET lease_owner = $3, lease_expires_at = $4::timestamptz
           WHERE investigation_id = $1 AND tenant_id = $2 AND state NOT IN ('awaiting_human', 'closed', 'failed')
@@ -162,11 +166,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
               a.entities AS a_entities, a.product AS a_product, a.raw_payload AS a_raw_payload, a.received_at AS a_received_at,
               ${REFERENCE_VERSION_COLUMNS}
          FROM c JOIN alerts a ON a.alert_pk = c.alert_id AND a.tenant_id = c.tenant_id`,
-      investigationId,
-      tenantId,
-      workerId,
-      new Date(now.getTime() + leaseMs).toISOString(),
-      now.toISOString(),
+      [investigationId, tenantId, workerId, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString()],
     );
     const r = rows[0];
     if (!r) return null;
@@ -266,7 +266,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
     for (let step = 1; ; step++) {
       const now = new Date();
       const g = loadGraphState(row);
-      const out = await runStep({ prisma, reference, tenantId, facts, g, now, reasoning, approvalExpiryOverrideMs: deps.approvalExpiryOverrideMs });
+      const out = await runStep({ sql, reference, tenantId, facts, g, now, reasoning, approvalExpiryOverrideMs: deps.approvalExpiryOverrideMs });
       await deps.beforeCommit?.(investigationId, g.state, out.to);
       const atRest = isTerminal(out.to) || out.to === 'awaiting_human';
       const goOn = !atRest && step < maxSteps;

@@ -6,7 +6,7 @@
  * recomputes the same result from the same GraphState.
  */
 import type { AuditEventInput, AuditTx } from '../../audit/audit.append';
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { SqlQuery } from '../../db/sql-driver';
 import { conflict } from '../../errors/domain-error';
 import { overridesFromSettings } from '../approval-timeouts';
 import type { DecisionEntry, GraphState } from '../graph-state';
@@ -29,7 +29,8 @@ import {
 } from './agents/response-agent';
 
 export interface StepContext {
-  prisma: PrismaClient;
+  /** The per-step reads (threat intel, UEBA, exposures, similar incidents, approvals). */
+  sql: SqlQuery;
   /** Reference data (taxonomy, the tenant's FP patterns, kill switches, playbooks, settings) as of the job's claim. */
   reference: ReferenceReader;
   tenantId: string;
@@ -72,7 +73,7 @@ const entry = (
 
 /** received → parsing (ioc_extractor). */
 async function extract(c: StepContext): Promise<StepOutcome> {
-  const r = await runIocExtractor(c.prisma, c.tenantId, c.facts, c.now);
+  const r = await runIocExtractor(c.sql, c.tenantId, c.facts, c.now);
   const counts = Object.fromEntries(Object.entries(r.extraction.buckets).map(([k, v]) => [k, v.length]));
   return {
     to: 'parsing',
@@ -114,8 +115,8 @@ async function enrich(c: StepContext): Promise<StepOutcome> {
     };
   }
   const [ctx, ctem, atlas] = await Promise.all([
-    runContextEnricher(c.prisma, c.tenantId, c.facts, c.g, c.now),
-    runCtemCorrelator(c.prisma, c.tenantId, c.g, c.now),
+    runContextEnricher(c.sql, c.tenantId, c.facts, c.g, c.now),
+    runCtemCorrelator(c.sql, c.tenantId, c.g, c.now),
     runAtlasMapper(c.reference, c.facts),
   ]);
   const summary = {
@@ -242,7 +243,7 @@ async function decide(c: StepContext): Promise<StepOutcome> {
 
 /** responding → closed (response_agent: record the allowed and approved actions, store the incident). */
 async function respond(c: StepContext): Promise<StepOutcome> {
-  const actions = await actionsToRecord(c.prisma, c.tenantId, c.g);
+  const actions = await actionsToRecord(c.sql, c.tenantId, c.g);
   return {
     to: 'closed',
     agent: 'response_agent',

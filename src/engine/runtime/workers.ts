@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditRecorder } from '../../audit/audit.recorder';
+import type { SqlQuery } from '../../db/sql-driver';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Logger } from '../../observability/logger';
 import type { WorkQueue } from '../queue';
@@ -12,6 +13,8 @@ import { createInvestigationRunner, type RunnerDeps } from './runner';
 
 export interface PipelineWorkerOptions {
   prisma: PrismaClient;
+  /** Database.sql: the claim and per-step reads outside Prisma (default: Prisma's raw query). */
+  sql?: SqlQuery;
   audit: AuditRecorder;
   queue: WorkQueue;
   logger: Logger;
@@ -40,6 +43,7 @@ export function startPipelineWorkers(opts: PipelineWorkerOptions): PipelineWorke
   const workerId = opts.workerId ?? `${process.env.HOSTNAME ?? 'worker'}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const runner = createInvestigationRunner({
     prisma: opts.prisma,
+    sql: opts.sql,
     audit: opts.audit,
     queue: opts.queue,
     logger: opts.logger,

@@ -9,7 +9,7 @@
  * recency. The text similarity fed into the composite score is the Dice coefficient of the word
  * sets (title vs. incident name + summary): deterministic and explainable in the reasons.
  */
-import type { PrismaClient } from '../../../generated/prisma/client';
+import type { SqlQuery } from '../../../db/sql-driver';
 import { assertAgentMay } from '../../agents/permissions';
 import { flattenAlertEntities } from '../../agents/entity-extraction';
 import { aggregateRiskState, type AggregateRisk, RISK_STATES, type RiskSignal, type RiskState } from '../../agents/risk';
@@ -51,27 +51,38 @@ function dice(a: readonly string[], b: readonly string[]): number {
 }
 
 /** UEBA rows of the entities: the newest row per (entity, signal type). */
-export async function loadRiskSignals(prisma: PrismaClient, tenantId: string, g: GraphState, now: Date): Promise<RiskSignal[]> {
+export async function loadRiskSignals(sql: SqlQuery, tenantId: string, g: GraphState, now: Date): Promise<RiskSignal[]> {
   const ids = [...new Set(flattenAlertEntities(g.entities).filter((e) => UEBA_ENTITY_TYPES.has(e.entityType)).map((e) => e.primaryValue))].slice(0, 200);
   if (ids.length === 0) return [];
-  const rows = await prisma.userEntityBehavior.findMany({
-    where: { tenantId, entityId: { in: ids } },
-    orderBy: [{ observedAt: 'desc' }, { id: 'desc' }],
-    take: 500,
-  });
+  const rows = await sql<{
+    entity_id: string;
+    signal_type: string;
+    risk_state: string;
+    risk_score: number | null;
+    data_freshness_hours: number | null;
+    source: string;
+    observed_at: Date | string;
+  }>(
+    `SELECT entity_id, signal_type, risk_state, risk_score, data_freshness_hours, source, observed_at
+       FROM user_entity_behavior
+      WHERE tenant_id = $1 AND entity_id = ANY($2::text[])
+      ORDER BY observed_at DESC, id DESC
+      LIMIT 500`,
+    [tenantId, ids],
+  );
   const seen = new Set<string>();
   const out: RiskSignal[] = [];
   for (const r of rows) {
-    const key = `${r.entityId}\u0000${r.signalType}`;
+    const key = `${r.entity_id}\u0000${r.signal_type}`;
     if (seen.has(key)) continue;
     seen.add(key);
     // freshness as of now: the row's own age of data plus the time since it was observed
-    const freshness = r.dataFreshnessHours === null ? null : r.dataFreshnessHours + Math.max(0, now.getTime() - r.observedAt.getTime()) / HOUR;
+    const freshness = r.data_freshness_hours === null ? null : r.data_freshness_hours + Math.max(0, now.getTime() - new Date(r.observed_at).getTime()) / HOUR;
     out.push({
-      entityId: r.entityId,
-      signalType: (SIGNAL_TYPES.has(r.signalType) ? r.signalType : 'ueba') as RiskSignal['signalType'],
-      riskState: ((RISK_STATES as readonly string[]).includes(r.riskState) ? r.riskState : 'unknown') as RiskState,
-      riskScore: r.riskScore,
+      entityId: r.entity_id,
+      signalType: (SIGNAL_TYPES.has(r.signal_type) ? r.signal_type : 'ueba') as RiskSignal['signalType'],
+      riskState: ((RISK_STATES as readonly string[]).includes(r.risk_state) ? r.risk_state : 'unknown') as RiskState,
+      riskScore: r.risk_score,
       dataFreshnessHours: freshness === null ? null : Math.round(freshness * 10) / 10,
       source: r.source,
     });
@@ -93,7 +104,7 @@ interface IncidentCandidate {
 }
 
 /** Similar incidents of the tenant, top 5 by the spec §4.2 composite score. */
-export async function findSimilarIncidents(prisma: PrismaClient, tenantId: string, facts: AlertFacts, excludeIncidentId: string, now: Date): Promise<SimilarIncidentContext[]> {
+export async function findSimilarIncidents(sql: SqlQuery, tenantId: string, facts: AlertFacts, excludeIncidentId: string, now: Date): Promise<SimilarIncidentContext[]> {
   const words = significantWords(facts.alert.title).slice(0, MAX_WORDS);
   const techniques = facts.alert.techniques.slice(0, 50);
   if (words.length === 0 && techniques.length === 0) return [];
@@ -102,22 +113,24 @@ export async function findSimilarIncidents(prisma: PrismaClient, tenantId: strin
   // Matching and ranking use the stored search_document and its GIN index (migration 0011). Only the
   // RECENT_POOL most recent matches are ranked: a tenant whose alerts repeat has thousands of matching
   // incidents, and ranking them all would cost O(matches) per alert; old incidents score low on recency.
-  const rows = await prisma.$queryRaw<IncidentCandidate[]>`
-    WITH recent AS (
-      SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
-             initial_classification, mitre_techniques, rare_important, search_document
-      FROM incident_memory
-      WHERE tenant_id = ${tenantId}
-        AND incident_id <> ${excludeIncidentId}
-        AND (search_document @@ to_tsquery('english', ${tsq}) OR mitre_techniques && ${techniques}::text[])
-      ORDER BY "timestamp" DESC, doc_id ASC
-      LIMIT ${RECENT_POOL}
-    )
-    SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
-           initial_classification, mitre_techniques, rare_important
-    FROM recent
-    ORDER BY ts_rank(search_document, to_tsquery('english', ${tsq})) DESC, "timestamp" DESC, doc_id ASC
-    LIMIT ${MAX_CANDIDATES}`;
+  const rows = await sql<IncidentCandidate>(
+    `WITH recent AS (
+       SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
+              initial_classification, mitre_techniques, rare_important, search_document
+         FROM incident_memory
+        WHERE tenant_id = $1
+          AND incident_id <> $2
+          AND (search_document @@ to_tsquery('english', $3) OR mitre_techniques && $4::text[])
+        ORDER BY "timestamp" DESC, doc_id ASC
+        LIMIT ${RECENT_POOL}
+     )
+     SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
+            initial_classification, mitre_techniques, rare_important
+       FROM recent
+      ORDER BY ts_rank(search_document, to_tsquery('english', $3)) DESC, "timestamp" DESC, doc_id ASC
+      LIMIT ${MAX_CANDIDATES}`,
+    [tenantId, excludeIncidentId, tsq, techniques],
+  );
   const scored = rows.map((r) => {
     const sim = dice(words, significantWords(`${r.alert_name} ${r.investigation_summary}`));
     const ageDays = Math.max(0, (now.getTime() - new Date(r.timestamp).getTime()) / DAY);
@@ -145,7 +158,7 @@ export async function findSimilarIncidents(prisma: PrismaClient, tenantId: strin
 
 /** Runs the context_enricher (UEBA and similar incidents in parallel). */
 export async function runContextEnricher(
-  prisma: PrismaClient,
+  sql: SqlQuery,
   tenantId: string,
   facts: AlertFacts,
   g: GraphState,
@@ -153,11 +166,11 @@ export async function runContextEnricher(
 ): Promise<ContextEnricherResult> {
   assertAgentMay('context_enricher', 'query_data');
   const [signals, similarIncidents] = await Promise.all([
-    loadRiskSignals(prisma, tenantId, g, now).then(
+    loadRiskSignals(sql, tenantId, g, now).then(
       (s) => ({ s, failed: false }),
       () => ({ s: [] as RiskSignal[], failed: true }),
     ),
-    findSimilarIncidents(prisma, tenantId, facts, g.investigationId, now),
+    findSimilarIncidents(sql, tenantId, facts, g.investigationId, now),
   ]);
   return {
     uebaContext: signals.s,

@@ -3,7 +3,7 @@
  * hosts and IPs, by ctem_score desc; `stale` when updated more than 24 h ago (treated as unknown by
  * the reasoning rules), with the hours left until the SLA deadline.
  */
-import type { PrismaClient } from '../../../generated/prisma/client';
+import type { SqlQuery } from '../../../db/sql-driver';
 import { assertAgentMay } from '../../agents/permissions';
 import type { CtemExposureContext, GraphState } from '../../graph-state';
 
@@ -11,24 +11,40 @@ const HOUR = 3_600_000;
 const STALE_HOURS = 24;
 
 /** Runs the ctem_correlator. */
-export async function runCtemCorrelator(prisma: PrismaClient, tenantId: string, g: GraphState, now: Date): Promise<CtemExposureContext[]> {
+export async function runCtemCorrelator(sql: SqlQuery, tenantId: string, g: GraphState, now: Date): Promise<CtemExposureContext[]> {
   assertAgentMay('ctem_correlator', 'query_data');
   const assets = [...new Set([...g.entities.hosts, ...g.entities.ips].map((e) => e.primaryValue))].slice(0, 200);
   if (assets.length === 0) return [];
-  const rows = await prisma.ctemExposure.findMany({
-    where: { tenantId, assetId: { in: assets }, status: { notIn: ['Verified', 'Closed'] } },
-    orderBy: [{ ctemScore: 'desc' }, { id: 'asc' }],
-    take: 20,
+  const rows = await sql<{
+    exposure_key: string;
+    asset_id: string;
+    title: string;
+    severity: string;
+    ctem_score: number;
+    physical_consequence: string;
+    status: string;
+    updated_at: Date | string;
+    sla_deadline: Date | string | null;
+  }>(
+    `SELECT exposure_key, asset_id, title, severity, ctem_score, physical_consequence, status, updated_at, sla_deadline
+       FROM ctem_exposures
+      WHERE tenant_id = $1 AND asset_id = ANY($2::text[]) AND status NOT IN ('Verified', 'Closed')
+      ORDER BY ctem_score DESC, id ASC
+      LIMIT 20`,
+    [tenantId, assets],
+  );
+  return rows.map((r) => {
+    const sla = r.sla_deadline === null ? null : new Date(r.sla_deadline).getTime();
+    return {
+      exposureKey: r.exposure_key,
+      assetId: r.asset_id,
+      title: r.title,
+      severity: r.severity,
+      ctemScore: r.ctem_score,
+      physicalConsequence: r.physical_consequence,
+      status: r.status,
+      stale: now.getTime() - new Date(r.updated_at).getTime() > STALE_HOURS * HOUR,
+      slaDeadlineHours: sla === null ? null : Math.round(((sla - now.getTime()) / HOUR) * 10) / 10,
+    };
   });
-  return rows.map((r) => ({
-    exposureKey: r.exposureKey,
-    assetId: r.assetId,
-    title: r.title,
-    severity: r.severity,
-    ctemScore: r.ctemScore,
-    physicalConsequence: r.physicalConsequence,
-    status: r.status,
-    stale: now.getTime() - r.updatedAt.getTime() > STALE_HOURS * HOUR,
-    slaDeadlineHours: r.slaDeadline ? Math.round(((r.slaDeadline.getTime() - now.getTime()) / HOUR) * 10) / 10 : null,
-  }));
 }

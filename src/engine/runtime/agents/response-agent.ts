@@ -12,7 +12,8 @@
  *   investigation is stored in incident_memory (same transaction as the close).
  */
 import type { AuditEventInput, AuditTx } from '../../../audit/audit.append';
-import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
+import type { SqlQuery } from '../../../db/sql-driver';
+import type { Prisma } from '../../../generated/prisma/client';
 import type { TimeoutOverrides } from '../../approval-timeouts';
 import { assertAgentMay } from '../../agents/permissions';
 import { flattenAlertEntities } from '../../agents/entity-extraction';
@@ -168,21 +169,23 @@ export interface ExecutedAction {
 }
 
 /** The actions the responding step records: tier < 2 planned actions and approved approvals. */
-export async function actionsToRecord(prisma: PrismaClient, tenantId: string, g: GraphState): Promise<ExecutedAction[]> {
+export async function actionsToRecord(sql: SqlQuery, tenantId: string, g: GraphState): Promise<ExecutedAction[]> {
   assertAgentMay('response_agent', 'execute_playbook');
   const planned = Array.isArray(g.caseFacts.plannedActions) ? (g.caseFacts.plannedActions as StoredPlannedAction[]) : [];
   // approvals only exist when the decide step requested some (createApprovals, recorded in its entry)
   const requested = g.decisionChain.some((d) => d.step === 'decide' && Number((d.details as { approvals?: unknown } | undefined)?.approvals) > 0);
   const approved = requested
-    ? await prisma.approval.findMany({
-        where: { tenantId, investigationId: g.investigationId, status: 'approved' },
-        orderBy: [{ requestedAt: 'asc' }, { approvalId: 'asc' }],
-      })
+    ? await sql<{ approval_id: string; action: string; target: string }>(
+        `SELECT approval_id, action, target FROM approvals
+          WHERE tenant_id = $1 AND investigation_id = $2 AND status = 'approved'
+          ORDER BY requested_at ASC, approval_id ASC`,
+        [tenantId, g.investigationId],
+      )
     : [];
   const out: ExecutedAction[] = planned
     .filter((a) => a.tier < 2 && !a.requiresApproval)
     .map((a) => ({ action: a.action, target: a.target, tier: a.tier, status: 'recorded', approvalId: null, playbookId: a.playbookId }));
-  for (const a of approved) out.push({ action: a.action, target: a.target, tier: 2, status: 'recorded', approvalId: a.approvalId, playbookId: null });
+  for (const a of approved) out.push({ action: a.action, target: a.target, tier: 2, status: 'recorded', approvalId: a.approval_id, playbookId: null });
   return out;
 }
 
