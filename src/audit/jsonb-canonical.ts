@@ -16,9 +16,9 @@
  *   (QuoteJSONString) escaping, and everything else as raw UTF-8, which JCS keeps as is. The bytes
  *   are checked: an escape outside that set (e.g. `\/`, `\u0041`, uppercase hex), a raw control
  *   character or invalid UTF-8 (which `Buffer#toString` would replace by U+FFFD) bails;
- * - numbers: `-?[1-9][0-9]{0,14}` and `0` are their own JCS form (exact doubles below 2^53,
- *   printed without exponent below 1e21) and are copied; any other token valid in JSON is
- *   written as `'' + Number(token)`, JCS's definition (non-finite: bail);
+ * - numbers: short integers and decimals that are their own JCS form (see isOwnCanonicalForm)
+ *   are copied; any other token valid in JSON is written as `'' + Number(token)`, JCS's
+ *   definition (non-finite: bail);
  * - `true`, `false`, `null` are copied.
  * Containers nested at depth ≥ MAX_CANONICAL_DEPTH bail, as `canonicalize` rejects them. Anything
  * else not in that grammar bails. A bail (`false`) means: nothing was decided, the caller takes
@@ -171,24 +171,22 @@ export class JsonbCanonicalWriter {
       return false;
     }
     const intEnd = p;
-    let plain = true;
+    let fracEnd = p;
     if (p < end && src[p] === 0x2e) {
-      plain = false;
       p++;
       if (p >= end || !isDigit(src[p]!)) return false;
       while (p < end && isDigit(src[p]!)) p++;
+      fracEnd = p;
     }
+    let exponent = false;
     if (p < end && (src[p] === 0x65 || src[p] === 0x45)) {
-      plain = false;
+      exponent = true;
       p++;
       if (p < end && (src[p] === 0x2b || src[p] === 0x2d)) p++;
       if (p >= end || !isDigit(src[p]!)) return false;
       while (p < end && isDigit(src[p]!)) p++;
     }
-    const digits = intEnd - start - (src[start] === 0x2d ? 1 : 0);
-    // An integer of at most 15 digits without leading zero is exact and prints as itself; `-0`
-    // prints as `0`, so it takes the Number() route.
-    if (plain && digits <= 15 && !(first === 0x30 && start !== intEnd - 1)) {
+    if (!exponent && this.isOwnCanonicalForm(start, intEnd, fracEnd, first)) {
       const out = this.out;
       let w = this.w;
       for (let i = start; i < p; i++) out[w++] = src[i]!;
@@ -206,6 +204,31 @@ export class JsonbCanonicalWriter {
     this.w = w;
     this.p = p;
     return true;
+  }
+
+  /**
+   * Whether a number token without exponent (`-? int (. frac)?`, `first` = first digit of int)
+   * is its own JCS form, i.e. `String(Number(token)) === token`:
+   * - an integer: at most 15 digits (below 2^53, exact; printed without exponent below 1e21),
+   *   and not `-0` (printed `0`);
+   * - a decimal: at most 15 significant digits, no trailing zero in the fraction, and ≥ 1e-6
+   *   (at most 5 zeros after `0.`). Distinct decimals of ≤ 15 significant digits round to
+   *   distinct doubles (DBL_DIG = 15; normal range here), so no shorter digit string rounds to
+   *   this double and Number::toString's shortest form has exactly these digits; it places the
+   *   point as written for 1e-6 ≤ |x| < 1e21, and the trailing-zero rule excludes `-0.0`.
+   * Everything else (exponents, more digits, 1.10, 0.0000001, …) takes the Number() route.
+   */
+  private isOwnCanonicalForm(start: number, intEnd: number, fracEnd: number, first: number): boolean {
+    const src = this.src;
+    const intStart = src[start] === 0x2d ? start + 1 : start;
+    if (fracEnd === intEnd) return intEnd - intStart <= 15 && (first !== 0x30 || intStart === start);
+    const fracStart = intEnd + 1;
+    if (src[fracEnd - 1] === 0x30) return false;
+    if (first !== 0x30) return intEnd - intStart + (fracEnd - fracStart) <= 15;
+    // 0.<zeros><digits>: the zeros are not significant.
+    let z = fracStart;
+    while (src[z] === 0x30) z++;
+    return z - fracStart <= 5 && fracEnd - z <= 15;
   }
 
   private array(depth: number): boolean {

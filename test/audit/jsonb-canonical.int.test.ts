@@ -193,6 +193,29 @@ describe('jsonb → JCS transcoder', () => {
     expect(jsonbTextToCanonical(sent[tokens.indexOf('1e400')]!)).toBeNull();
   });
 
+  it('short decimals copied as written are exactly what Number::toString prints (random, around every boundary)', () => {
+    const r = rng(1234);
+    const digits = (n: number, lead = false) => {
+      let d = lead ? String(1 + Math.floor(r() * 9)) : '';
+      while (d.length < n) d += String(Math.floor(r() * 10));
+      return d;
+    };
+    const notTaken: string[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const sign = r() < 0.3 ? '-' : '';
+      const intDigits = Math.floor(r() * 17);
+      const int = intDigits === 0 ? '0' : digits(intDigits, true);
+      const zeros = int === '0' ? '0'.repeat(Math.floor(r() * 9)) : '';
+      // 1–18 significant digits in total, so both sides of the 15-digit limit are hit.
+      const fracDigits = Math.max(0, Math.floor(r() * 19) - (int === '0' ? 0 : intDigits));
+      let frac = zeros + digits(fracDigits);
+      if (r() < 0.9) frac = frac.replace(/0+$/, '') + (r() < 0.5 ? String(1 + Math.floor(r() * 9)) : '');
+      const token = frac === '' ? sign + int : `${sign}${int}.${frac}`;
+      if (!agrees(Buffer.from(`[${token}]`))) notTaken.push(token);
+    }
+    expect(notTaken).toEqual([]);
+  });
+
   it('strings with every control character, quotes, backslashes, U+2028/2029 and astral characters are copied as escaped by PostgreSQL', async () => {
     const strings = [
       Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join(''),
