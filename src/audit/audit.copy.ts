@@ -31,7 +31,8 @@ import { hash as cryptoHash } from 'node:crypto';
 import { escapeLiteral, type Client as PgClient } from 'pg';
 import { asPgPool, copyCapableClient, copyOut } from '../db/pg-copy';
 import { canonicalize, canonicalString } from './canonical-json';
-import { ByteWriter, JsonbCanonicalWriter } from './jsonb-canonical';
+import { ByteWriter, constBytes, type ConstBytes } from './byte-writer';
+import { JsonbCanonicalWriter } from './jsonb-canonical';
 import { isoMillis, type AuditRow } from './record-hash';
 
 /** The columns, in canonical member order, then record_hash (field 19). */
@@ -76,7 +77,7 @@ const NAMES = [
   'tenant_id', 'timestamp',
 ];
 /** `{"actor_id":`, `,"actor_permissions":`, … as bytes. */
-const PREFIXES: Uint8Array[] = NAMES.map((n, i) => Buffer.from(`${i === 0 ? '{' : ','}"${n}":`, 'latin1'));
+const PREFIXES: ConstBytes[] = NAMES.map((n, i) => constBytes(Buffer.from(`${i === 0 ? '{' : ','}"${n}":`, 'latin1')));
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TEXT_OID = 25;
@@ -104,9 +105,9 @@ export class AuditCopyDecoder {
   // The row's canonical JSON is written into o.out[0, o.w).
   private readonly o = new ByteWriter();
   private readonly jsonb = new JsonbCanonicalWriter(this.o);
-  // Per timestamp column: the last millisecond value and its text.
+  // Per timestamp column: the last millisecond value and its JSON string (quoted ISO text).
   private readonly lastMs = [Number.NaN, Number.NaN];
-  private readonly lastIso = ['', ''];
+  private readonly lastIso: ConstBytes[] = [constBytes(new Uint8Array(0)), constBytes(new Uint8Array(0))];
 
   constructor(private readonly sink: AuditCopySink) {}
 
@@ -173,7 +174,7 @@ export class AuditCopyDecoder {
     this.o.w = 0;
     let seq = 0;
     for (let i = 0; i < 19; i++) {
-      this.bytes(PREFIXES[i]!);
+      this.o.putConst(PREFIXES[i]!);
       const s = starts[i]!;
       const len = lens[i]!;
       if (len < 0) return 0;
@@ -205,15 +206,6 @@ export class AuditCopyDecoder {
     o.ensure(1);
     o.out[o.w++] = 0x7d; // }
     return seq;
-  }
-
-  private bytes(b: Uint8Array): void {
-    const o = this.o;
-    o.ensure(b.length);
-    const out = o.out;
-    let w = o.w;
-    for (let i = 0; i < b.length; i++) out[w++] = b[i]!;
-    o.w = w;
   }
 
   private ascii(s: string): void {
@@ -307,19 +299,11 @@ export class AuditCopyDecoder {
     const micros = hi * 4294967296 + (i32(buf, s + 4) >>> 0);
     if (micros % 1000 !== 0) return false;
     const ms = micros / 1000 + EPOCH_2000_MS;
-    let iso: string;
-    if (ms === this.lastMs[slot]) {
-      iso = this.lastIso[slot]!;
-    } else {
-      iso = isoMillis(ms);
+    if (ms !== this.lastMs[slot]) {
       this.lastMs[slot] = ms;
-      this.lastIso[slot] = iso;
+      this.lastIso[slot] = constBytes(Buffer.from(`"${isoMillis(ms)}"`, 'latin1'));
     }
-    const o = this.o;
-    o.ensure(iso.length + 2);
-    o.out[o.w++] = 0x22;
-    this.ascii(iso);
-    o.out[o.w++] = 0x22;
+    this.o.putConst(this.lastIso[slot]!);
     return true;
   }
 }

@@ -26,25 +26,8 @@
  * does not bail is what makes a verified audit row trustworthy; the differential test
  * (test/audit/jsonb-canonical.int.test.ts) checks it against real PostgreSQL output.
  */
+import { ByteWriter } from './byte-writer';
 import { MAX_CANONICAL_DEPTH } from './canonical-json';
-
-/** A growable output buffer; bytes `[0, w)` are written. */
-export class ByteWriter {
-  out: Buffer;
-  w = 0;
-
-  constructor(size = 64 * 1024) {
-    this.out = Buffer.allocUnsafe(size);
-  }
-
-  /** Room for `n` more bytes at `w`. */
-  ensure(n: number): void {
-    if (this.w + n <= this.out.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.w + n));
-    this.out.copy(bigger, 0, 0, this.w);
-    this.out = bigger;
-  }
-}
 
 const EMPTY = Buffer.alloc(0);
 // Room kept beyond the invariant below (a key's `"k":` is written before its `: ` is read).
