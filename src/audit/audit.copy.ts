@@ -12,8 +12,9 @@
  *   otherwise the decoded string through `canonicalString`, exactly as the generic path;
  * - TEXT[]: one-dimensional, no NULL element → a JSON array of those strings (the lower bound
  *   is not part of the value, as for the generic path, whose array parser ignores it);
- * - JSONB: version byte 1 + the jsonb text, parsed and canonicalised by `canonicalize` (the
- *   canonical text of the previous row's value per column is reused when the bytes repeat);
+ * - JSONB: version byte 1 + the jsonb text, transcoded byte to byte into its canonical form
+ *   (jsonb-canonical.ts); text that transcoder does not take is parsed and canonicalised by
+ *   `canonicalize`, as the generic path does;
  * - TIMESTAMPTZ: microseconds since 2000-01-01 → `YYYY-MM-DDTHH:mm:ss.sssZ` (whole ms only);
  * - INT8 sequence: a JSON number (1 … 2^53 − 1).
  *
@@ -30,6 +31,8 @@ import { hash as cryptoHash } from 'node:crypto';
 import { escapeLiteral, type Client as PgClient } from 'pg';
 import { asPgPool, copyCapableClient, copyOut } from '../db/pg-copy';
 import { canonicalize, canonicalString } from './canonical-json';
+import { ByteWriter, constBytes, type ConstBytes } from './byte-writer';
+import { JsonbCanonicalWriter } from './jsonb-canonical';
 import { isoMillis, type AuditRow } from './record-hash';
 
 /** The columns, in canonical member order, then record_hash (field 19). */
@@ -74,7 +77,7 @@ const NAMES = [
   'tenant_id', 'timestamp',
 ];
 /** `{"actor_id":`, `,"actor_permissions":`, … as bytes. */
-const PREFIXES: Uint8Array[] = NAMES.map((n, i) => Buffer.from(`${i === 0 ? '{' : ','}"${n}":`, 'latin1'));
+const PREFIXES: ConstBytes[] = NAMES.map((n, i) => constBytes(Buffer.from(`${i === 0 ? '{' : ','}"${n}":`, 'latin1')));
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TEXT_OID = 25;
@@ -99,14 +102,12 @@ export class AuditCopyDecoder {
   rows = 0;
   private readonly starts = new Int32Array(FIELD_COUNT);
   private readonly lens = new Int32Array(FIELD_COUNT);
-  private out: Buffer = Buffer.allocUnsafe(64 * 1024);
-  private w = 0;
-  // Per JSONB column: the last jsonb text seen and its canonical text.
-  private readonly jsonRaw: (string | null)[] = [null, null, null];
-  private readonly jsonCanon: (string | null)[] = [null, null, null];
-  // Per timestamp column: the last millisecond value and its text.
+  // The row's canonical JSON is written into o.out[0, o.w).
+  private readonly o = new ByteWriter();
+  private readonly jsonb = new JsonbCanonicalWriter(this.o);
+  // Per timestamp column: the last millisecond value and its JSON string (quoted ISO text).
   private readonly lastMs = [Number.NaN, Number.NaN];
-  private readonly lastIso = ['', ''];
+  private readonly lastIso: ConstBytes[] = [constBytes(new Uint8Array(0)), constBytes(new Uint8Array(0))];
 
   constructor(private readonly sink: AuditCopySink) {}
 
@@ -154,7 +155,7 @@ export class AuditCopyDecoder {
       const hashLen = lens[F.recordHash]!;
       const prevLen = lens[F.previousHash]!;
       if (hashLen >= 0 && prevLen >= 0) {
-        const computed = cryptoHash('sha256', this.out.subarray(0, this.w), 'hex');
+        const computed = cryptoHash('sha256', this.o.out.subarray(0, this.o.w), 'hex');
         const hs = starts[F.recordHash]!;
         const stored = buf.toString('utf8', hs, hs + hashLen);
         if (computed === stored) {
@@ -167,13 +168,13 @@ export class AuditCopyDecoder {
     this.sink.row(auditRowFromCopy(buf, starts, lens));
   }
 
-  /** Writes the canonical JSON into `out[0, w)`; returns the sequence, or 0 to leave the fast path. */
+  /** Writes the canonical JSON into `o.out[0, o.w)`; returns the sequence, or 0 to leave the fast path. */
   private canonical(buf: Buffer): number {
     const { starts, lens } = this;
-    this.w = 0;
+    this.o.w = 0;
     let seq = 0;
     for (let i = 0; i < 19; i++) {
-      this.bytes(PREFIXES[i]!);
+      this.o.putConst(PREFIXES[i]!);
       const s = starts[i]!;
       const len = lens[i]!;
       if (len < 0) return 0;
@@ -185,7 +186,7 @@ export class AuditCopyDecoder {
           if (!this.textArray(buf, s, len)) return 0;
           break;
         case Kind.Json:
-          if (!this.json(buf, s, len, i === F.context ? 0 : i === F.decision ? 1 : 2)) return 0;
+          if (!this.json(buf, s, len)) return 0;
           break;
         case Kind.Time:
           if (!this.time(buf, s, len, i === F.ingestedAt ? 0 : 1)) return 0;
@@ -201,39 +202,33 @@ export class AuditCopyDecoder {
         }
       }
     }
-    this.ensure(1);
-    this.out[this.w++] = 0x7d; // }
+    const o = this.o;
+    o.ensure(1);
+    o.out[o.w++] = 0x7d; // }
     return seq;
   }
 
-  private ensure(n: number): void {
-    if (this.w + n <= this.out.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.w + n));
-    this.out.copy(bigger, 0, 0, this.w);
-    this.out = bigger;
-  }
-
-  private bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    const out = this.out;
-    let w = this.w;
-    for (let i = 0; i < b.length; i++) out[w++] = b[i]!;
-    this.w = w;
-  }
-
   private ascii(s: string): void {
-    this.ensure(s.length);
-    const out = this.out;
-    let w = this.w;
+    const o = this.o;
+    o.ensure(s.length);
+    const out = o.out;
+    let w = o.w;
     for (let i = 0; i < s.length; i++) out[w++] = s.charCodeAt(i);
-    this.w = w;
+    o.w = w;
+  }
+
+  private byte(b: number): void {
+    const o = this.o;
+    o.ensure(1);
+    o.out[o.w++] = b;
   }
 
   /** A JSON string from UTF-8 bytes. */
   private text(buf: Buffer, s: number, len: number): void {
-    this.ensure(len + 2);
-    const out = this.out;
-    const start = this.w;
+    const o = this.o;
+    o.ensure(len + 2);
+    const out = o.out;
+    const start = o.w;
     let w = start;
     out[w++] = 0x22;
     for (let i = s, e = s + len; i < e; i++) {
@@ -241,15 +236,15 @@ export class AuditCopyDecoder {
       if (b < 0x20 || b === 0x22 || b === 0x5c) {
         // Needs escaping: the generic serialiser, on the decoded string.
         const escaped = canonicalString(buf.toString('utf8', s, s + len));
-        this.w = start;
-        this.ensure(Buffer.byteLength(escaped));
-        this.w = start + this.out.write(escaped, start);
+        o.w = start;
+        o.ensure(Buffer.byteLength(escaped));
+        o.w = start + o.out.write(escaped, start);
         return;
       }
       out[w++] = b;
     }
     out[w++] = 0x22;
-    this.w = w;
+    o.w = w;
   }
 
   private textArray(buf: Buffer, s: number, len: number): boolean {
@@ -265,43 +260,35 @@ export class AuditCopyDecoder {
     const count = i32(buf, s + 12);
     const end = s + len;
     let q = s + 20;
-    this.ensure(1);
-    this.out[this.w++] = 0x5b; // [
+    this.byte(0x5b); // [
     for (let k = 0; k < count; k++) {
       if (q + 4 > end) return false;
       const l = i32(buf, q);
       q += 4;
       if (l < 0 || q + l > end) return false;
-      if (k > 0) {
-        this.ensure(1);
-        this.out[this.w++] = 0x2c; // ,
-      }
+      if (k > 0) this.byte(0x2c); // ,
       this.text(buf, q, l);
       q += l;
     }
     if (q !== end) return false;
-    this.ensure(1);
-    this.out[this.w++] = 0x5d; // ]
+    this.byte(0x5d); // ]
     return true;
   }
 
-  private json(buf: Buffer, s: number, len: number, slot: number): boolean {
+  private json(buf: Buffer, s: number, len: number): boolean {
     if (len < 1 || buf[s] !== 1) return false;
-    const raw = buf.toString('utf8', s + 1, s + len);
+    if (this.jsonb.write(buf, s + 1, s + len)) return true;
+    // Outside what the transcoder takes (escapes JSON.stringify writes differently, a key with
+    // an escape, …): the generic canonicaliser.
     let canon: string;
-    if (raw === this.jsonRaw[slot]) {
-      canon = this.jsonCanon[slot]!;
-    } else {
-      try {
-        canon = canonicalize(JSON.parse(raw));
-      } catch {
-        return false;
-      }
-      this.jsonRaw[slot] = raw;
-      this.jsonCanon[slot] = canon;
+    try {
+      canon = canonicalize(JSON.parse(buf.toString('utf8', s + 1, s + len)));
+    } catch {
+      return false;
     }
-    this.ensure(canon.length * 3);
-    this.w += this.out.write(canon, this.w, 'utf8');
+    const o = this.o;
+    o.ensure(canon.length * 3);
+    o.w += o.out.write(canon, o.w, 'utf8');
     return true;
   }
 
@@ -312,18 +299,11 @@ export class AuditCopyDecoder {
     const micros = hi * 4294967296 + (i32(buf, s + 4) >>> 0);
     if (micros % 1000 !== 0) return false;
     const ms = micros / 1000 + EPOCH_2000_MS;
-    let iso: string;
-    if (ms === this.lastMs[slot]) {
-      iso = this.lastIso[slot]!;
-    } else {
-      iso = isoMillis(ms);
+    if (ms !== this.lastMs[slot]) {
       this.lastMs[slot] = ms;
-      this.lastIso[slot] = iso;
+      this.lastIso[slot] = constBytes(Buffer.from(`"${isoMillis(ms)}"`, 'latin1'));
     }
-    this.ensure(iso.length + 2);
-    this.out[this.w++] = 0x22;
-    this.ascii(iso);
-    this.out[this.w++] = 0x22;
+    this.o.putConst(this.lastIso[slot]!);
     return true;
   }
 }
@@ -448,7 +428,10 @@ export async function copyAuditRows(
 /** The binary COPY statement for a tenant's rows `from..to` in stream order. */
 export function auditCopySql(opts: { tenantLiteral: string; from: number; to: number; table: string }): string {
   if (!Number.isSafeInteger(opts.from) || !Number.isSafeInteger(opts.to)) throw new RangeError('from/to must be safe integers');
-  return `COPY (SELECT ${AUDIT_COPY_COLUMNS} FROM ${opts.table}
+  // ORDER BY the table's columns: a bare "timestamp" would name the select list's
+  // `"timestamp"::timestamptz` (same values, as the column is timestamptz(3)), an expression the
+  // primary key index does not provide, and cost an Incremental Sort over the whole chain.
+  return `COPY (SELECT ${AUDIT_COPY_COLUMNS} FROM ${opts.table} AS r
     WHERE tenant_id = ${opts.tenantLiteral} AND sequence_number >= ${opts.from}::bigint AND sequence_number <= ${opts.to}::bigint
-    ORDER BY sequence_number, "timestamp") TO STDOUT (FORMAT binary)`;
+    ORDER BY r.sequence_number, r."timestamp") TO STDOUT (FORMAT binary)`;
 }

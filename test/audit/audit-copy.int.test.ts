@@ -104,12 +104,23 @@ describe('binary COPY read path', () => {
     ['a NULL array element', `UPDATE audit_records SET entity_ids = ARRAY[NULL]::text[] WHERE tenant_id = $1 AND sequence_number = 4`, 4, 'record_modified'],
     ['a two-dimensional array', `UPDATE audit_records SET entity_ids = '{{a},{b}}'::text[] WHERE tenant_id = $1 AND sequence_number = 4`, 4, 'record_modified'],
     ['a JSON number rewritten', `UPDATE audit_records SET context = jsonb_set(context, '{input_tokens}', '1') WHERE tenant_id = $1 AND sequence_number = 12`, 12, 'record_modified'],
+    ['two JSON member values swapped', `UPDATE audit_records SET decision = jsonb_build_object('decision_type', decision->'confidence', 'confidence', decision->'decision_type') WHERE tenant_id = $1 AND sequence_number = 6`, 6, 'record_modified'],
+    ['a non-ASCII JSON string edited', `UPDATE audit_records SET context = jsonb_set(context, '{note}', '"munchen ✓"') WHERE tenant_id = $1 AND sequence_number = 9`, 9, 'record_modified'],
+    ['a JSON member added', `UPDATE audit_records SET outcome = outcome || '{"a": 1}' WHERE tenant_id = $1 AND sequence_number = 11`, 11, 'record_modified'],
     ['a previous_hash edited', `UPDATE audit_records SET previous_hash = repeat('a', 64) WHERE tenant_id = $1 AND sequence_number = 3`, 3, 'record_modified'],
     ['a sequence renumbered far away', 'UPDATE audit_records SET sequence_number = 9007199254740991 WHERE tenant_id = $1 AND sequence_number = 20', 20, 'record_missing'],
   ])('%s → the same first break as the streaming path', async (_name, sql, seq, kind) => {
     const t = await checkpointedTenant();
     await tamper(db.pool, (c) => c.query(sql, [t]));
     expect(await bothPaths(t)).toMatchObject({ valid: false, firstBrokenSequence: seq, breakKind: kind });
+  });
+
+  it('a JSON number re-typed with another scale (0.87 → 0.870) is the same canonical value: still intact', async () => {
+    const t = await checkpointedTenant();
+    await tamper(db.pool, (c) => c.query(`UPDATE audit_records SET decision = jsonb_set(decision, '{confidence}', '0.870') WHERE tenant_id = $1 AND sequence_number = 5`, [t]));
+    expect((await readRow(db.pool, t, 5)).decision).toMatchObject({ confidence: 0.87 });
+    expect(await copyTally(t)).toEqual({ verified: 20, generic: [] });
+    expect(await bothPaths(t)).toMatchObject({ valid: true, recordsChecked: 20 });
   });
 
   it('a far-off timestamp (off the fast path) verifies when untampered and is checked by the generic hash', async () => {
