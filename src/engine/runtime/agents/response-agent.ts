@@ -12,8 +12,8 @@
  *   investigation is stored in incident_memory (same transaction as the close).
  */
 import type { AuditEventInput, AuditTx } from '../../../audit/audit.append';
+import { currentGroup } from '../../../audit/audit.recorder';
 import type { SqlQuery } from '../../../db/sql-driver';
-import type { Prisma } from '../../../generated/prisma/client';
 import type { TimeoutOverrides } from '../../approval-timeouts';
 import { assertAgentMay } from '../../agents/permissions';
 import { flattenAlertEntities } from '../../agents/entity-extraction';
@@ -192,7 +192,30 @@ export async function actionsToRecord(sql: SqlQuery, tenantId: string, g: GraphS
 /** incident_memory doc id of an investigation (one document per investigation). */
 export const incidentDocId = (investigationId: string): string => `inv-${investigationId}`;
 
-/** Stores (or refreshes) the closed investigation in incident_memory, inside `tx`. */
+/** One incident_memory row as the batched upsert reads it (JSON). */
+interface IncidentMemoryWrite {
+  doc_id: string;
+  incident_id: string;
+  alert_ids: string[];
+  timestamp: string;
+  tenant_id: string;
+  initial_classification: string | null;
+  alert_product: string | null;
+  alert_name: string;
+  alert_source: string;
+  severity: string;
+  entities: unknown;
+  mitre_techniques: string[];
+  investigation_summary: string;
+  decision_chain: unknown;
+  outcome: string;
+  similar_to: string[];
+}
+
+/**
+ * Stores (or refreshes) the closed investigation in incident_memory, inside `tx`. In a group commit the
+ * rows of every investigation the group closes are written by one statement at the end.
+ */
 export async function storeIncidentMemory(tx: AuditTx, facts: AlertFacts, g: GraphState, outcome: string, now: Date): Promise<void> {
   const summary = [
     `${g.classification ?? 'unclassified'} (${g.confidence}), severity ${g.severity}.`,
@@ -200,26 +223,48 @@ export async function storeIncidentMemory(tx: AuditTx, facts: AlertFacts, g: Gra
   ]
     .join(' ')
     .slice(0, 4000);
-  const data = {
-    incidentId: g.investigationId,
-    alertIds: [facts.alertPk],
-    timestamp: now,
-    tenantId: g.tenantId,
-    initialClassification: g.classification,
-    alertProduct: facts.alert.product || null,
-    alertName: facts.alert.title,
-    alertSource: facts.alert.source,
+  const row: IncidentMemoryWrite = {
+    doc_id: incidentDocId(g.investigationId),
+    incident_id: g.investigationId,
+    alert_ids: [facts.alertPk],
+    timestamp: now.toISOString(),
+    tenant_id: g.tenantId,
+    initial_classification: g.classification,
+    alert_product: facts.alert.product || null,
+    alert_name: facts.alert.title,
+    alert_source: facts.alert.source,
     severity: g.severity,
-    entities: flattenAlertEntities(g.entities).map((e) => ({ type: e.entityType, value: e.primaryValue })) as unknown as Prisma.InputJsonValue,
-    mitreTechniques: g.techniques,
-    investigationSummary: summary,
-    decisionChain: g.decisionChain as unknown as Prisma.InputJsonValue,
+    entities: flattenAlertEntities(g.entities).map((e) => ({ type: e.entityType, value: e.primaryValue })),
+    mitre_techniques: g.techniques,
+    investigation_summary: summary,
+    decision_chain: g.decisionChain,
     outcome,
-    similarTo: g.similarIncidents.map((s) => s.incidentId),
+    similar_to: g.similarIncidents.map((s) => s.incidentId),
   };
-  await tx.incidentMemory.upsert({
-    where: { docId: incidentDocId(g.investigationId) },
-    create: { docId: incidentDocId(g.investigationId), ...data },
-    update: data,
-  });
+  const group = currentGroup(tx);
+  if (group) group.buffer<IncidentMemoryWrite>('incident_memory.upserts', writeIncidentMemory).push(row);
+  else await writeIncidentMemory(tx, [row]);
+}
+
+/** Upserts incident_memory rows in one statement (a doc id never moves to another tenant). */
+async function writeIncidentMemory(tx: AuditTx, rows: IncidentMemoryWrite[]): Promise<void> {
+  const byDoc = new Map(rows.map((r) => [r.doc_id, r]));
+  await tx.$executeRawUnsafe(
+    `INSERT INTO incident_memory AS m (doc_id, incident_id, alert_ids, "timestamp", tenant_id, initial_classification, alert_product,
+            alert_name, alert_source, severity, entities, mitre_techniques, investigation_summary, decision_chain, outcome, similar_to)
+     SELECT doc_id, incident_id, alert_ids, "timestamp", tenant_id, initial_classification, alert_product,
+            alert_name, alert_source, severity, entities, mitre_techniques, investigation_summary, decision_chain, outcome, similar_to
+       FROM jsonb_to_recordset($1::jsonb) AS v(doc_id TEXT, incident_id TEXT, alert_ids TEXT[], "timestamp" TIMESTAMPTZ, tenant_id TEXT,
+            initial_classification TEXT, alert_product TEXT, alert_name TEXT, alert_source TEXT, severity TEXT, entities JSONB,
+            mitre_techniques TEXT[], investigation_summary TEXT, decision_chain JSONB, outcome TEXT, similar_to TEXT[])
+     ON CONFLICT (doc_id) DO UPDATE SET
+            incident_id = EXCLUDED.incident_id, alert_ids = EXCLUDED.alert_ids, "timestamp" = EXCLUDED."timestamp",
+            initial_classification = EXCLUDED.initial_classification, alert_product = EXCLUDED.alert_product,
+            alert_name = EXCLUDED.alert_name, alert_source = EXCLUDED.alert_source, severity = EXCLUDED.severity,
+            entities = EXCLUDED.entities, mitre_techniques = EXCLUDED.mitre_techniques,
+            investigation_summary = EXCLUDED.investigation_summary, decision_chain = EXCLUDED.decision_chain,
+            outcome = EXCLUDED.outcome, similar_to = EXCLUDED.similar_to
+      WHERE m.tenant_id = EXCLUDED.tenant_id`,
+    JSON.stringify([...byDoc.values()]),
+  );
 }
