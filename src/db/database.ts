@@ -4,7 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Client, Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
-import { type DatabaseKind, type SqlDriver, type SqlQuery, pgDriver, pgliteDriver, prismaSqlQuery } from './sql-driver';
+import { type DatabaseKind, type SqlDriver, type SqlQuery, type SqlQueryOptions, pgDriver, pgliteDriver, prismaSqlQuery } from './sql-driver';
 
 export type { DatabaseKind, SqlDriver, SqlQuery };
 
@@ -56,8 +56,8 @@ async function openServerDatabase(url: string, poolMax: number, opts: OpenDataba
   return {
     kind: 'postgres',
     prisma,
-    async sql<T>(text: string, params?: unknown[]) {
-      return (await pool.query(text, params)).rows as T[];
+    async sql<T>(text: string, params?: unknown[], opts?: SqlQueryOptions) {
+      return (await pool.query(opts?.name ? { name: opts.name, text, values: params } : { text, values: params })).rows as T[];
     },
     async sqlDriver() {
       const client = new Client({ connectionString: url });

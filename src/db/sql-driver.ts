@@ -24,7 +24,15 @@ export interface SqlDriver {
  * pipeline's claim and per-step reads). Rows come back as the driver decodes them: cast columns whose
  * JS type differs between drivers (int8, numeric) to int/text/float8 in the SQL.
  */
-export type SqlQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+export type SqlQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: SqlQueryOptions) => Promise<T[]>;
+
+export interface SqlQueryOptions {
+  /**
+   * Prepare the statement once per connection under this name (server PostgreSQL): later executions skip
+   * parsing and, once PostgreSQL settles on a generic plan, planning. One name, one SQL text.
+   */
+  name?: string;
+}
 
 /** {@link SqlQuery} through Prisma's raw query (the embedded database's single connection is Prisma's). */
 export function prismaSqlQuery(prisma: { $queryRawUnsafe<T>(sql: string, ...params: unknown[]): Promise<T> }): SqlQuery {

@@ -167,6 +167,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
               ${REFERENCE_VERSION_COLUMNS}
          FROM c JOIN alerts a ON a.alert_pk = c.alert_id AND a.tenant_id = c.tenant_id`,
       [investigationId, tenantId, workerId, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString()],
+      { name: 'aluskort_claim_investigation' },
     );
     const r = rows[0];
     if (!r) return null;

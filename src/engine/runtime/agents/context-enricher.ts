@@ -69,6 +69,7 @@ export async function loadRiskSignals(sql: SqlQuery, tenantId: string, g: GraphS
       ORDER BY observed_at DESC, id DESC
       LIMIT 500`,
     [tenantId, ids],
+    { name: 'aluskort_ueba_signals' },
   );
   const seen = new Set<string>();
   const out: RiskSignal[] = [];

@@ -32,6 +32,7 @@ export async function runCtemCorrelator(sql: SqlQuery, tenantId: string, g: Grap
       ORDER BY ctem_score DESC, id ASC
       LIMIT 20`,
     [tenantId, assets],
+    { name: 'aluskort_ctem_open_exposures' },
   );
   return rows.map((r) => {
     const sla = r.sla_deadline === null ? null : new Date(r.sla_deadline).getTime();

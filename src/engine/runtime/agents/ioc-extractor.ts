@@ -26,6 +26,7 @@ export async function matchThreatIntel(sql: SqlQuery, tenantId: string, candidat
         AND (indicator_type, indicator_value) IN (SELECT t, v FROM unnest($3::text[], $4::text[]) AS c(t, v))
       ORDER BY confidence DESC, doc_id ASC`,
     [tenantId, now.toISOString(), wanted.map((c) => c.type), wanted.map((c) => c.value)],
+    { name: 'aluskort_threat_intel_match' },
   );
   return rows.map((r) => ({
     type: r.indicator_type,
