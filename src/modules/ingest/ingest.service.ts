@@ -163,26 +163,37 @@ export class IngestService {
     const sorted = [...pending].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const timeout = Math.min(60_000, 10_000 + pending.length * 50);
     const work = async (tx: AuditTx) => {
-        const inserted = await tx.alert.createManyAndReturn({
-          data: sorted.map(({ alert }) => ({
-            tenantId,
-            source: alert.source,
-            sourceAlertId: alert.alertId,
-            timestamp: new Date(alert.timestamp),
-            title: alert.title,
-            description: alert.description,
-            severity: alert.severity,
-            tactics: alert.tactics,
-            techniques: alert.techniques,
-            entities: alert.entities as unknown as Prisma.InputJsonValue,
-            product: alert.product,
-            rawPayload: alert.rawPayload as Prisma.InputJsonValue,
-          })),
-          // INSERT … ON CONFLICT DO NOTHING: a concurrent identical ingest waits for ours, then skips.
-          skipDuplicates: true,
-          select: { alertPk: true, source: true, sourceAlertId: true },
-        });
-        const newAlertPk = new Map(inserted.map((r) => [keyOf({ source: r.source as AlertSource, alertId: r.sourceAlertId }), r.alertPk]));
+        // INSERT … ON CONFLICT DO NOTHING: a concurrent identical ingest waits for ours, then skips. Plain SQL
+        // with the rows as one JSON parameter: the model layer would walk every payload's JSON to serialise it.
+        const inserted = await tx.$queryRawUnsafe<{ alert_pk: string; source: string; source_alert_id: string }[]>(
+          `INSERT INTO alerts (tenant_id, source, source_alert_id, "timestamp", title, description, severity, tactics, techniques,
+                               entities, product, raw_payload)
+           SELECT $1, source, source_alert_id, "timestamp", title, description, severity, tactics, techniques, entities, product, raw_payload
+             FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (source TEXT, source_alert_id TEXT, "timestamp" TIMESTAMPTZ, title TEXT,
+                  description TEXT, severity TEXT, tactics TEXT[], techniques TEXT[], entities JSONB, product TEXT, raw_payload JSONB))
+                  WITH ORDINALITY AS v(source, source_alert_id, "timestamp", title, description, severity, tactics, techniques, entities,
+                  product, raw_payload, ord)
+            ORDER BY ord
+           ON CONFLICT (tenant_id, source, source_alert_id) DO NOTHING
+           RETURNING alert_pk, source, source_alert_id`,
+          tenantId,
+          JSON.stringify(
+            sorted.map(({ alert }) => ({
+              source: alert.source,
+              source_alert_id: alert.alertId,
+              timestamp: new Date(alert.timestamp).toISOString(),
+              title: alert.title,
+              description: alert.description,
+              severity: alert.severity,
+              tactics: alert.tactics,
+              techniques: alert.techniques,
+              entities: alert.entities,
+              product: alert.product,
+              raw_payload: alert.rawPayload,
+            })),
+          ),
+        );
+        const newAlertPk = new Map(inserted.map((r) => [keyOf({ source: r.source as AlertSource, alertId: r.source_alert_id }), r.alert_pk]));
 
         const existing = new Map<string, InvestigationNode | null>();
         const dupes = sorted.filter((p) => !newAlertPk.has(p.key));
@@ -201,26 +212,48 @@ export class IngestService {
 
         const fresh = sorted.filter((p) => newAlertPk.has(p.key));
         const ids = new Map(fresh.map((p) => [p.key, randomUUID()]));
-        const invRows: InvestigationRow[] =
-          fresh.length === 0
-            ? []
-            : await tx.investigationState.createManyAndReturn({
-                data: fresh.map(({ alert, key }) => {
-                  const investigationId = ids.get(key)!;
-                  const alertId = newAlertPk.get(key)!;
-                  return {
-                    investigationId,
-                    tenantId,
-                    alertId,
-                    state: 'received',
-                    version: 0,
-                    severity: alert.severity,
-                    title: alert.title,
-                    source: alert.source,
-                    graphState: initialGraphState(alert, { investigationId, tenantId, alertId }) as unknown as Prisma.InputJsonValue,
-                  };
-                }),
-              });
+        const now = new Date();
+        const invRows: InvestigationRow[] = fresh.map(({ alert, key }) => {
+          const investigationId = ids.get(key)!;
+          const alertId = newAlertPk.get(key)!;
+          return {
+            investigationId,
+            state: 'received',
+            alertId,
+            tenantId,
+            // as stored (JSON): what a read of the row gives
+            graphState: JSON.parse(JSON.stringify(initialGraphState(alert, { investigationId, tenantId, alertId }))) as Prisma.JsonValue,
+            confidence: 0,
+            llmCalls: 0,
+            totalCostUsd: 0,
+            createdAt: now,
+            updatedAt: now,
+            version: 0,
+            severity: alert.severity,
+            classification: null,
+            title: alert.title,
+            source: alert.source,
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            closedAt: null,
+            unrecoverableError: null,
+          };
+        });
+        if (invRows.length > 0) {
+          await tx.$executeRawUnsafe(
+            `INSERT INTO investigation_state (investigation_id, state, alert_id, tenant_id, graph_state, version, severity, title, source,
+                                              created_at, updated_at)
+             SELECT investigation_id, 'received', alert_id, $1, graph_state, 0, severity, title, source, $2::timestamptz, $2::timestamptz
+               FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (investigation_id TEXT, alert_id TEXT, graph_state JSONB, severity TEXT,
+                    title TEXT, source TEXT)) WITH ORDINALITY AS v(investigation_id, alert_id, graph_state, severity, title, source, ord)
+              ORDER BY ord`,
+            tenantId,
+            now.toISOString(),
+            JSON.stringify(
+              invRows.map((r) => ({ investigation_id: r.investigationId, alert_id: r.alertId, graph_state: r.graphState, severity: r.severity, title: r.title, source: r.source })),
+            ),
+          );
+        }
         const byId = new Map(invRows.map((r) => [r.investigationId, r]));
         const created = new Map<string, InvestigationNode>();
         const events: AuditEventInput[] = [];
