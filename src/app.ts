@@ -75,6 +75,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     pubsub,
     queue,
     rawConnection: db.kind === 'postgres' ? () => db.sqlDriver() : undefined,
+    sqlTransaction: db.sqlTransaction,
   });
   const workers = opts.pipelineWorkers
     ? startPipelineWorkers({ prisma: db.prisma, sql: db.sql, audit: services.audit, queue, logger, concurrency: opts.pipelineWorkers.concurrency })

@@ -4,7 +4,7 @@ import type { PrismaClient } from './generated/prisma/client';
 import { AuditChainService } from './modules/audit-chain/audit-chain.service';
 import { InvestigationEventService } from './modules/investigation-events/investigation-event.service';
 import type { AppPubSub } from './pubsub/pubsub';
-import type { SqlDriver } from './db/sql-driver';
+import type { SqlDriver, SqlTransactionRunner } from './db/sql-driver';
 import type { WorkQueue } from './engine/queue';
 import { createPipelineServices } from './modules/registry/pipeline';
 import { ApiKeyService } from './modules/api-keys/api-key.service';
@@ -27,12 +27,14 @@ export interface ServiceDeps {
   queue: WorkQueue;
   /** A dedicated raw connection on server PostgreSQL (audit verification reads the chain with binary COPY). */
   rawConnection?: () => Promise<SqlDriver>;
+  /** Group commits outside Prisma (Database.sqlTransaction on server PostgreSQL). */
+  sqlTransaction?: SqlTransactionRunner;
 }
 
 /** Every domain service, built once per process from its dependencies. */
 export function createServices(deps: ServiceDeps) {
   const { prisma } = deps;
-  const audit = new AuditRecorder(prisma, deps.auditPublisher);
+  const audit = new AuditRecorder(prisma, deps.auditPublisher, { sqlTransaction: deps.sqlTransaction });
   const auditChain = new AuditChainService(prisma, deps.auditKey, deps.pubsub, deps.rawConnection);
   return {
     prisma,

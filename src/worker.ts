@@ -25,7 +25,9 @@ export async function runWorker(config: AppConfig, logger: Logger): Promise<void
   const publish = await connectRedis(config.redisUrl, 'publish');
   const subscribe = await connectRedis(config.redisUrl, 'subscribe');
   const queue = createBullQueue(queueRedis, queueName(config.redisNamespace));
-  const audit = new AuditRecorder(db.prisma, createAuditPublisher(createAppPubSub({ publish, subscribe }, config.redisNamespace)));
+  const audit = new AuditRecorder(db.prisma, createAuditPublisher(createAppPubSub({ publish, subscribe }, config.redisNamespace)), {
+    sqlTransaction: db.sqlTransaction,
+  });
   const workers = startPipelineWorkers({
     prisma: db.prisma,
     sql: db.sql,

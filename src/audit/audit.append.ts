@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { Scope } from '../auth/scope';
+import type { SqlTx } from '../db/sql-driver';
 import { assertAuditEvent, AuditValidationError, GENESIS_EVENT_TYPE, type AuditSeverity } from './audit.taxonomy';
 import type { JsonObject } from './canonical-json';
 import {
@@ -39,6 +40,8 @@ import {
 
 /** A Prisma interactive-transaction client (or a full client, which is wrapped in a transaction). */
 export type AuditTx = Prisma.TransactionClient;
+
+export type { SqlTx };
 
 /** What a service supplies for one audit record; the chain fields are filled in. */
 export interface AuditEventInput {
@@ -133,7 +136,7 @@ export interface AuditEntry {
  * to `tenantId`.
  */
 export async function appendAuditEntries(
-  tx: AuditTx | PrismaClient,
+  tx: SqlTx | PrismaClient,
   tenantId: string,
   entries: readonly AuditEntry[],
   options: AppendOptions = {},
@@ -212,7 +215,7 @@ export async function appendAuditEntries(
  * Locks the tenant's chain head, creating it on first use. The fast path (row exists) is one
  * statement; a tenant's first append adds an INSERT … ON CONFLICT DO NOTHING and a re-select.
  */
-async function lockChainState(tx: AuditTx, tenantId: string): Promise<ChainStateRow> {
+async function lockChainState(tx: SqlTx, tenantId: string): Promise<ChainStateRow> {
   const sel = 'SELECT last_sequence, last_hash, last_timestamp FROM audit_chain_state WHERE tenant_id = $1 FOR UPDATE';
   let rows = await tx.$queryRawUnsafe<ChainStateRow[]>(sel, tenantId);
   if (rows.length === 0) {
@@ -242,7 +245,7 @@ UPDATE audit_chain_state
    SET last_sequence = $3::bigint, last_hash = $4, last_timestamp = $5::timestamptz, updated_at = $6::timestamptz
  WHERE tenant_id = $1 AND (SELECT count(*) FROM ins) = $7::bigint`;
 
-async function insertRows(tx: AuditTx, tenantId: string, rows: readonly AuditRow[]): Promise<void> {
+async function insertRows(tx: SqlTx, tenantId: string, rows: readonly AuditRow[]): Promise<void> {
   // One statement per ≤ 5,000 rows keeps the JSON parameter moderate; the head moves with each.
   const CHUNK = 5000;
   for (let i = 0; i < rows.length; i += CHUNK) {

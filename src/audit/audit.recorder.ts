@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Scope } from '../auth/scope';
-import { type AuditedResult, type AuditEntry, type AuditTx, appendAuditEntries, withAudit } from './audit.append';
+import type { SqlTransactionRunner } from '../db/sql-driver';
+import { type AuditedResult, type AuditEntry, type AuditTx, appendAuditEntries, type SqlTx, withAudit } from './audit.append';
 import type { AuditRow } from './record-hash';
 
 /** Receives the records of each committed transaction (pub/sub fan-out). */
@@ -16,9 +17,16 @@ export interface GroupCommitOptions {
   maxInFlight?: number;
   /** Interactive-transaction timeout of a group (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Runs a group's transaction outside Prisma (Database.sqlTransaction on server PostgreSQL: a pooled
+   * node-postgres connection, BEGIN … COMMIT). Default: a Prisma interactive transaction.
+   */
+  sqlTransaction?: SqlTransactionRunner;
 }
 
-type Work<T> = (tx: AuditTx) => Promise<AuditedResult<T>>;
+
+/** Group-committed work: raw statements only (the group's transaction may not be Prisma's). */
+type Work<T> = (tx: SqlTx) => Promise<AuditedResult<T>>;
 
 interface Pending {
   scope: Scope;
@@ -42,31 +50,31 @@ export interface GroupCommitStats {
  * where `currentGroup(tx)` is undefined and callers write immediately.
  */
 export interface GroupWrites {
-  buffer<T>(key: string, flush: (tx: AuditTx, items: T[]) => Promise<void>): { push(item: T): void };
+  buffer<T>(key: string, flush: (tx: SqlTx, items: T[]) => Promise<void>): { push(item: T): void };
 }
 
 /** Transactions that are shared by a group → the group's deferred writes. */
 const groupsByTx = new WeakMap<object, GroupWrites>();
 
 /** The group whose shared transaction `tx` is (inside a `runGrouped` callback), if any. */
-export function currentGroup(tx: AuditTx): GroupWrites | undefined {
+export function currentGroup(tx: SqlTx): GroupWrites | undefined {
   return groupsByTx.get(tx);
 }
 
 class GroupBuffers implements GroupWrites {
-  private readonly buffers = new Map<string, { items: unknown[]; flush: (tx: AuditTx, items: unknown[]) => Promise<void> }>();
+  private readonly buffers = new Map<string, { items: unknown[]; flush: (tx: SqlTx, items: unknown[]) => Promise<void> }>();
 
-  buffer<T>(key: string, flush: (tx: AuditTx, items: T[]) => Promise<void>): { push(item: T): void } {
+  buffer<T>(key: string, flush: (tx: SqlTx, items: T[]) => Promise<void>): { push(item: T): void } {
     let b = this.buffers.get(key);
     if (!b) {
-      b = { items: [], flush: flush as (tx: AuditTx, items: unknown[]) => Promise<void> };
+      b = { items: [], flush: flush as (tx: SqlTx, items: unknown[]) => Promise<void> };
       this.buffers.set(key, b);
     }
     const items = b.items;
     return { push: (item: T) => void items.push(item) };
   }
 
-  async flushAll(tx: AuditTx): Promise<void> {
+  async flushAll(tx: SqlTx): Promise<void> {
     for (const b of this.buffers.values()) if (b.items.length > 0) await b.flush(tx, b.items);
   }
 }
@@ -107,6 +115,7 @@ export class AuditRecorder {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly timeoutMs: number;
+  private readonly sqlTransaction?: SqlTransactionRunner;
   readonly stats: GroupCommitStats = { groups: 0, grouped: 0, fallbacks: 0 };
 
   constructor(
@@ -117,6 +126,7 @@ export class AuditRecorder {
     this.maxBatch = Math.max(1, group.maxBatch ?? 64);
     this.maxInFlight = Math.max(1, group.maxInFlight ?? 3);
     this.timeoutMs = group.timeoutMs ?? 30_000;
+    this.sqlTransaction = group.sqlTransaction;
   }
 
   /** Runs `fn` in a transaction, appends the events it returns, commits, then publishes them. */
@@ -171,23 +181,23 @@ export class AuditRecorder {
     };
     let results: unknown[];
     try {
-      results = await this.prisma.$transaction(
-        async (tx) => {
-          const out: unknown[] = [];
-          const entries: AuditEntry[] = [];
-          const writes = new GroupBuffers();
-          groupsByTx.set(tx, writes);
-          for (const item of group) {
-            const { result, events } = await item.fn(tx);
-            out.push(result);
-            for (const event of events) entries.push({ scope: item.scope, event });
-          }
-          await writes.flushAll(tx);
-          await appendAuditEntries(tx, tenantId, entries, { onAssigned });
-          return out;
-        },
-        { maxWait: this.timeoutMs, timeout: this.timeoutMs },
-      );
+      const work = async (tx: SqlTx): Promise<unknown[]> => {
+        const out: unknown[] = [];
+        const entries: AuditEntry[] = [];
+        const writes = new GroupBuffers();
+        groupsByTx.set(tx, writes);
+        for (const item of group) {
+          const { result, events } = await item.fn(tx);
+          out.push(result);
+          for (const event of events) entries.push({ scope: item.scope, event });
+        }
+        await writes.flushAll(tx);
+        await appendAuditEntries(tx, tenantId, entries, { onAssigned });
+        return out;
+      };
+      results = this.sqlTransaction
+        ? await this.sqlTransaction(work, this.timeoutMs)
+        : await this.prisma.$transaction(work, { maxWait: this.timeoutMs, timeout: this.timeoutMs });
     } catch (err) {
       if (publication) publication.state = 'aborted';
       this.flush(tenantId, lane);

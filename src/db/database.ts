@@ -4,7 +4,17 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Client, Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client';
-import { type DatabaseKind, type SqlDriver, type SqlQuery, type SqlQueryOptions, pgDriver, pgliteDriver, prismaSqlQuery } from './sql-driver';
+import {
+  type DatabaseKind,
+  type SqlDriver,
+  type SqlQuery,
+  type SqlQueryOptions,
+  type SqlTransactionRunner,
+  pgDriver,
+  pgliteDriver,
+  pgSqlTransaction,
+  prismaSqlQuery,
+} from './sql-driver';
 
 export type { DatabaseKind, SqlDriver, SqlQuery };
 
@@ -17,6 +27,8 @@ export interface Database {
    * raw query on the embedded database (whose single session Prisma owns).
    */
   readonly sql: SqlQuery;
+  /** Group-commit transactions outside Prisma (server PostgreSQL); undefined on the embedded database. */
+  readonly sqlTransaction?: SqlTransactionRunner;
   /** A dedicated raw-SQL connection (server) or the single embedded connection. Close it when done. */
   sqlDriver(): Promise<SqlDriver>;
   /** Cheap reachability check for readiness probes. */
@@ -56,6 +68,7 @@ async function openServerDatabase(url: string, poolMax: number, opts: OpenDataba
   return {
     kind: 'postgres',
     prisma,
+    sqlTransaction: pgSqlTransaction(pool),
     async sql<T>(text: string, params?: unknown[], opts?: SqlQueryOptions) {
       return (await pool.query(opts?.name ? { name: opts.name, text, values: params } : { text, values: params })).rows as T[];
     },

@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import type { Client as PgClient } from 'pg';
+import type { Client as PgClient, Pool } from 'pg';
 
 /** Which PostgreSQL the process talks to: a server (DATABASE_URL) or the embedded PGlite. */
 export type DatabaseKind = 'postgres' | 'embedded';
@@ -37,6 +37,66 @@ export interface SqlQueryOptions {
 /** {@link SqlQuery} through Prisma's raw query (the embedded database's single connection is Prisma's). */
 export function prismaSqlQuery(prisma: { $queryRawUnsafe<T>(sql: string, ...params: unknown[]): Promise<T> }): SqlQuery {
   return <T>(sql: string, params: unknown[] = []) => prisma.$queryRawUnsafe<T[]>(sql, ...params);
+}
+
+/**
+ * The part of a transaction that audit appends and the group-committed hot paths use: raw statements.
+ * A Prisma interactive-transaction client is one; so is a plain node-postgres transaction
+ * ({@link pgSqlTransaction}), which group commits use on server PostgreSQL.
+ */
+export interface SqlTx {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** Runs `fn` in one transaction on one connection: commits when it resolves, rolls back when it throws. */
+export type SqlTransactionRunner = <T>(fn: (tx: SqlTx) => Promise<T>, timeoutMs: number) => Promise<T>;
+
+/**
+ * {@link SqlTransactionRunner} on a node-postgres pool: BEGIN … COMMIT on one pooled connection, without
+ * Prisma's interactive-transaction machinery. After `timeoutMs` the call rejects (as a Prisma transaction
+ * times out), the backend is terminated (PostgreSQL rolls the transaction back and releases its locks) and
+ * the connection is dropped from the pool.
+ */
+export function pgSqlTransaction(pool: Pool): SqlTransactionRunner {
+  return async <T>(fn: (tx: SqlTx) => Promise<T>, timeoutMs: number): Promise<T> => {
+    const client = await pool.connect();
+    let broken = false;
+    let timer: NodeJS.Timeout | undefined;
+    const tx: SqlTx = {
+      async $queryRawUnsafe<R>(query: string, ...values: unknown[]) {
+        return (await client.query(query, values)).rows as R;
+      },
+      async $executeRawUnsafe(query: string, ...values: unknown[]) {
+        return (await client.query(query, values)).rowCount ?? 0;
+      },
+    };
+    try {
+      await client.query('BEGIN');
+      const work = fn(tx);
+      work.catch(() => undefined); // settled below or abandoned on timeout
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          broken = true;
+          reject(new Error(`Transaction timed out after ${timeoutMs} ms`));
+          // A closed socket is only noticed by a backend that is waiting for the client, not by one that is
+          // still running a statement (or waiting for a lock): end the backend, which rolls the transaction
+          // back and releases its locks at once.
+          const pid = (client as unknown as { processID?: number }).processID;
+          if (pid) void pool.query('SELECT pg_terminate_backend($1)', [pid]).catch(() => undefined);
+        }, timeoutMs);
+      });
+      const result = await Promise.race([work, timeout]);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      client.release(broken || undefined);
+    }
+  };
 }
 
 /** Wraps a connected node-postgres client. */

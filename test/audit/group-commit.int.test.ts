@@ -5,6 +5,7 @@ import { AuditRecorder } from '../../src/audit/audit.recorder';
 import { verifyAuditChain } from '../../src/audit/audit.verify';
 import type { AuditRow } from '../../src/audit/record-hash';
 import { conflict } from '../../src/errors/domain-error';
+import { pgSqlTransaction, type SqlTransactionRunner, type SqlTx } from '../../src/db/sql-driver';
 import { newTenant, range, sampleEvent, scopeFor, storedSequences } from './audit-db';
 
 let db: TestDatabase;
@@ -18,21 +19,34 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** A recorder whose publisher keeps every published batch. */
-function recording(opts: { maxBatch?: number; maxInFlight?: number } = {}) {
-  const published: { tenantId: string; records: readonly AuditRow[] }[] = [];
-  const recorder = new AuditRecorder(prisma, { publishAudit: (tenantId, records) => published.push({ tenantId, records }) }, opts);
-  return { recorder, published };
+// Group transactions run as Prisma interactive transactions, or on a node-postgres connection
+// (Database.sqlTransaction, what the server uses on server PostgreSQL): every case runs on both.
+const TRANSACTIONS: [string, () => SqlTransactionRunner | undefined][] = [
+  ['Prisma interactive transactions', () => undefined],
+  ['node-postgres transactions', () => pgSqlTransaction(db.pool)],
+];
+
+/** Inserts a row in the caller's transaction (a change that commits or rolls back with its records). */
+async function insertOrg(tx: SqlTx, tenant: string, n: number): Promise<void> {
+  await tx.$executeRawUnsafe('INSERT INTO org_context (doc_id, tenant_id, entity_type, entity_name) VALUES ($1, $2, $3, $4)', `${tenant}-${n}`, tenant, 'host', `k-${n}`);
 }
 
-describe('group commit (AuditRecorder.runGrouped)', () => {
+describe.each(TRANSACTIONS)('group commit (AuditRecorder.runGrouped) over %s', (_name, sqlTransaction) => {
+  /** A recorder whose publisher keeps every published batch. */
+  function recording(opts: { maxBatch?: number; maxInFlight?: number } = {}) {
+    const published: { tenantId: string; records: readonly AuditRow[] }[] = [];
+    const publisher = { publishAudit: (tenantId: string, records: readonly AuditRow[]) => published.push({ tenantId, records }) };
+    const recorder = new AuditRecorder(prisma, publisher, { ...opts, sqlTransaction: sqlTransaction() });
+    return { recorder, published };
+  }
+
   it('200 concurrent callers share few transactions; each change commits with its own records, under its own scope', async () => {
     const tenant = await newTenant(prisma);
     const { recorder, published } = recording();
     const results = await Promise.all(
       range(1, 200).map((n) =>
         recorder.runGrouped({ ...scopeFor(tenant, `api_key:k-${n}`), requestId: `req-${n}` }, async (tx) => {
-          await tx.orgContext.create({ data: { docId: `${tenant}-${n}`, tenantId: tenant, entityType: 'host', entityName: `k-${n}` } });
+          await insertOrg(tx, tenant, n);
           return { result: n * 2, events: [sampleEvent(n)] };
         }),
       ),
@@ -61,7 +75,7 @@ describe('group commit (AuditRecorder.runGrouped)', () => {
     const settled = await Promise.allSettled(
       range(1, 40).map((n) =>
         recorder.runGrouped(scopeFor(tenant), async (tx) => {
-          await tx.orgContext.create({ data: { docId: `${tenant}-${n}`, tenantId: tenant, entityType: 'host', entityName: `k-${n}` } });
+          await insertOrg(tx, tenant, n);
           if (n === 17) throw conflict('changed concurrently', { n });
           return { result: n, events: [sampleEvent(n)] };
         }),
@@ -95,5 +109,41 @@ describe('group commit (AuditRecorder.runGrouped)', () => {
     await Promise.all(range(1, 10).map((n) => recorder.runGrouped(scopeFor(tenant), async () => ({ result: n, events: [sampleEvent(n)] }))));
     expect(recorder.stats.groups).toBe(0);
     expect(await storedSequences(prisma, tenant)).toEqual(range(1, 11));
+  });
+});
+
+describe('node-postgres group transactions (pgSqlTransaction)', () => {
+  it('a transaction that outlives its timeout is rolled back, its connection closed and its locks released', async () => {
+    const tenant = await newTenant(prisma);
+    const run = pgSqlTransaction(db.pool);
+    await run((tx) => insertOrg(tx, tenant, 1), 5_000);
+    const started = Date.now();
+    await expect(
+      run(async (tx) => {
+        await insertOrg(tx, tenant, 2);
+        await tx.$queryRawUnsafe('SELECT doc_id FROM org_context WHERE doc_id = $1 FOR UPDATE', `${tenant}-1`);
+        await tx.$queryRawUnsafe('SELECT pg_sleep(5)');
+      }, 300),
+    ).rejects.toThrow(/timed out after 300 ms/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // the row lock is gone and the insert rolled back
+    await run(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL lock_timeout = '2s'");
+      await tx.$queryRawUnsafe('SELECT doc_id FROM org_context WHERE doc_id = $1 FOR UPDATE', `${tenant}-1`);
+    }, 5_000);
+    expect(await prisma.orgContext.count({ where: { tenantId: tenant } })).toBe(1);
+  });
+
+  it('an error rolls back; the connection goes back to the pool usable', async () => {
+    const tenant = await newTenant(prisma);
+    const run = pgSqlTransaction(db.pool);
+    await expect(
+      run(async (tx) => {
+        await insertOrg(tx, tenant, 1);
+        throw conflict('changed concurrently');
+      }, 5_000),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await prisma.orgContext.count({ where: { tenantId: tenant } })).toBe(0);
+    expect(await run((tx) => tx.$queryRawUnsafe<{ n: number }[]>('SELECT 1::int AS n'), 5_000)).toEqual([{ n: 1 }]);
   });
 });

@@ -26,7 +26,7 @@
  *   once with `unrecoverable_error` recorded (column + decision-chain entry + audit). Should that write
  *   itself fail, the error is rethrown and the next attempt tries again.
  */
-import type { AuditTx } from '../../audit/audit.append';
+import type { SqlTx } from '../../audit/audit.append';
 import { prismaSqlQuery, type SqlQuery } from '../../db/sql-driver';
 import type { AuditRecorder } from '../../audit/audit.recorder';
 import { systemScope } from '../../auth/scope';
@@ -230,7 +230,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
     now: Date,
     lease: { owner: string; expiresAt: Date } | null,
   ): Promise<{ to: InvestigationState; approvals: CreatedApproval[]; severity: string; row: InvestigationRow }> {
-    return audit.runGrouped(systemScope(row.tenantId, 'engine'), async (tx: AuditTx) => {
+    return audit.runGrouped(systemScope(row.tenantId, 'engine'), async (tx: SqlTx) => {
       const t = await applyTransition(tx, { row, before, to: out.to, agent: out.agent, patch: out.patch, decision: out.decision, now, lease });
       const extra = out.inTx ? await out.inTx(tx, t.graphState) : { events: [] };
       const next: InvestigationRow = {

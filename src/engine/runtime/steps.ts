@@ -5,7 +5,7 @@
  * inside the transition's transaction, so a crash before the commit leaves nothing behind and a re-run
  * recomputes the same result from the same GraphState.
  */
-import type { AuditEventInput, AuditTx } from '../../audit/audit.append';
+import type { AuditEventInput, SqlTx } from '../../audit/audit.append';
 import type { SqlQuery } from '../../db/sql-driver';
 import { conflict } from '../../errors/domain-error';
 import { overridesFromSettings } from '../approval-timeouts';
@@ -49,7 +49,7 @@ export interface StepOutcome {
   /** Step-specific audit events (the state change event is added by the transition). */
   events: AuditEventInput[];
   /** Writes that must commit with the transition. */
-  inTx?: (tx: AuditTx, g: GraphState) => Promise<{ events: AuditEventInput[]; approvals?: CreatedApproval[] }>;
+  inTx?: (tx: SqlTx, g: GraphState) => Promise<{ events: AuditEventInput[]; approvals?: CreatedApproval[] }>;
 }
 
 const entry = (

@@ -7,7 +7,7 @@
  *
  * Used by the runner (agent steps), the approval decisions (human) and the approval timeouts.
  */
-import type { AuditEventInput, AuditTx } from '../../audit/audit.append';
+import type { AuditEventInput, AuditTx, SqlTx } from '../../audit/audit.append';
 import type { JsonObject } from '../../audit/canonical-json';
 import type { Prisma } from '../../generated/prisma/client';
 import { currentGroup } from '../../audit/audit.recorder';
@@ -77,7 +77,7 @@ export interface TransitionResult {
  * Writes one transition in `tx`. Throws CONFLICT for an illegal edge or when the row's version moved on
  * (another worker, an approval or a timeout got there first).
  */
-export async function applyTransition(tx: AuditTx, input: TransitionInput): Promise<TransitionResult> {
+export async function applyTransition(tx: SqlTx, input: TransitionInput): Promise<TransitionResult> {
   const { row, before, to } = input;
   const from = row.state as InvestigationState;
   assertTransition(from, to);
@@ -159,7 +159,7 @@ interface TransitionWrite {
  * Writes transitions in ONE statement (the rows travel as a JSON array; the GraphState as JSON, so no
  * model layer walks it), each guarded by its expected version. Returns the number of rows updated.
  */
-async function writeTransitionRows(tx: AuditTx, writes: readonly TransitionWrite[]): Promise<number> {
+async function writeTransitionRows(tx: SqlTx, writes: readonly TransitionWrite[]): Promise<number> {
   return tx.$executeRawUnsafe(
     `UPDATE investigation_state AS i
         SET state = v.state, version = v.version, graph_state = v.graph_state, severity = v.severity,
@@ -179,7 +179,7 @@ async function writeTransitionRows(tx: AuditTx, writes: readonly TransitionWrite
 }
 
 /** Group flush: every buffered transition must apply, or the group fails (and each step re-runs alone). */
-async function writeTransitions(tx: AuditTx, writes: TransitionWrite[]): Promise<void> {
+async function writeTransitions(tx: SqlTx, writes: TransitionWrite[]): Promise<void> {
   const count = await writeTransitionRows(tx, writes);
   if (count !== writes.length) {
     throw conflict(`${writes.length - count} of ${writes.length} investigations changed concurrently`, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEventInput, AuditTx } from '../../audit/audit.append';
+import type { AuditEventInput, SqlTx } from '../../audit/audit.append';
 import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { initialGraphState } from '../../engine/graph-state';
@@ -162,7 +162,7 @@ export class IngestService {
     // A stable insertion order keeps concurrent batches from deadlocking on each other's unique keys.
     const sorted = [...pending].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const timeout = Math.min(60_000, 10_000 + pending.length * 50);
-    const work = async (tx: AuditTx) => {
+    const work = async (tx: SqlTx) => {
         // INSERT … ON CONFLICT DO NOTHING: a concurrent identical ingest waits for ours, then skips. Plain SQL
         // with the rows as one JSON parameter: the model layer would walk every payload's JSON to serialise it.
         const inserted = await tx.$queryRawUnsafe<{ alert_pk: string; source: string; source_alert_id: string }[]>(
@@ -198,13 +198,19 @@ export class IngestService {
         const existing = new Map<string, InvestigationNode | null>();
         const dupes = sorted.filter((p) => !newAlertPk.has(p.key));
         if (dupes.length > 0) {
-          const rows = await tx.alert.findMany({
-            where: { tenantId, OR: dupes.map((p) => ({ source: p.alert.source, sourceAlertId: p.alert.alertId })) },
-            select: { alertPk: true, source: true, sourceAlertId: true, investigations: { orderBy: { createdAt: 'asc' }, take: 1 } },
-          });
+          // each duplicate's first investigation (a concurrent identical ingest committed it before our ON CONFLICT)
+          const rows = await tx.$queryRawUnsafe<(InvestigationSqlRow & { a_source: string; a_source_alert_id: string })[]>(
+            `SELECT a.source AS a_source, a.source_alert_id AS a_source_alert_id, i.*
+               FROM alerts a
+               LEFT JOIN LATERAL (SELECT * FROM investigation_state s WHERE s.tenant_id = a.tenant_id AND s.alert_id = a.alert_pk
+                                   ORDER BY s.created_at ASC LIMIT 1) i ON true
+              WHERE a.tenant_id = $1 AND (a.source, a.source_alert_id) IN (SELECT s, id FROM unnest($2::text[], $3::text[]) AS d(s, id))`,
+            tenantId,
+            dupes.map((p) => p.alert.source),
+            dupes.map((p) => p.alert.alertId),
+          );
           for (const r of rows) {
-            const inv = r.investigations[0];
-            existing.set(keyOf({ source: r.source as AlertSource, alertId: r.sourceAlertId }), inv ? toInvestigationNode(inv) : null);
+            existing.set(keyOf({ source: r.a_source as AlertSource, alertId: r.a_source_alert_id }), r.investigation_id ? toInvestigationNode(investigationFromSql(r)) : null);
           }
           const missing = dupes.filter((p) => !existing.has(p.key));
           if (missing.length > 0) throw new Error(`ingest: ${missing.length} conflicting alert(s) not visible after ON CONFLICT`);
@@ -294,4 +300,52 @@ export class IngestService {
 
 function withPrefix(o: AdapterOutcome, prefix: string): AdapterOutcome {
   return o.ok ? o : { ok: false, error: { ...o.error, path: joinPath(prefix, o.error.path) } };
+}
+
+/** investigation_state as a raw SELECT returns it. */
+interface InvestigationSqlRow {
+  investigation_id: string;
+  state: string;
+  alert_id: string;
+  tenant_id: string;
+  graph_state: Prisma.JsonValue;
+  confidence: number;
+  llm_calls: number;
+  total_cost_usd: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  version: number;
+  severity: string;
+  classification: string | null;
+  title: string;
+  source: string;
+  lease_owner: string | null;
+  lease_expires_at: Date | string | null;
+  closed_at: Date | string | null;
+  unrecoverable_error: string | null;
+}
+
+function investigationFromSql(r: InvestigationSqlRow): InvestigationRow {
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  return {
+    investigationId: r.investigation_id,
+    state: r.state,
+    alertId: r.alert_id,
+    tenantId: r.tenant_id,
+    graphState: r.graph_state,
+    confidence: Number(r.confidence),
+    llmCalls: Number(r.llm_calls),
+    totalCostUsd: Number(r.total_cost_usd),
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+    version: Number(r.version),
+    severity: r.severity,
+    classification: r.classification,
+    title: r.title,
+    source: r.source,
+    leaseOwner: r.lease_owner,
+    leaseExpiresAt: date(r.lease_expires_at),
+    closedAt: date(r.closed_at),
+    unrecoverableError: r.unrecoverable_error,
+  };
 }

@@ -11,7 +11,7 @@
  *   recorded in the decision chain as `recorded` (no connector executes actions yet), and the closed
  *   investigation is stored in incident_memory (same transaction as the close).
  */
-import type { AuditEventInput, AuditTx } from '../../../audit/audit.append';
+import type { AuditEventInput, SqlTx } from '../../../audit/audit.append';
 import { currentGroup } from '../../../audit/audit.recorder';
 import type { SqlQuery } from '../../../db/sql-driver';
 import type { TimeoutOverrides } from '../../approval-timeouts';
@@ -109,7 +109,7 @@ export interface CreatedApproval {
 
 /** Creates the plan's approval rows in `tx` and returns them with their `approval.requested` events. */
 export async function createApprovals(
-  tx: AuditTx,
+  tx: SqlTx,
   tenantId: string,
   investigationId: string,
   plan: ResponsePlan,
@@ -121,31 +121,33 @@ export async function createApprovals(
   for (const a of plan.approvals) {
     const expiresAt = new Date(now.getTime() + a.expiresInMs);
     const secondaryReviewerAt = new Date(now.getTime() + a.secondaryReviewerInMs);
-    const row = await tx.approval.create({
-      data: {
-        tenantId,
-        investigationId,
-        action: a.action,
-        target: a.target,
-        riskTier: a.riskTier,
-        rationale: a.rationale.slice(0, 2000),
-        requestedBy: ENGINE_PROPOSER,
-        requestedAt: now,
-        requiredApprovals: a.requiredApprovals,
-        status: 'pending',
-        expiresAt,
-        secondaryReviewerAt,
-        requiresAcknowledgement: a.requiresAcknowledgement,
-      },
-    });
-    approvals.push({ tenantId, investigationId, approvalId: row.approvalId, expiresAt, secondaryReviewerAt });
+    const [row] = await tx.$queryRawUnsafe<{ approval_id: string }[]>(
+      `INSERT INTO approvals (tenant_id, investigation_id, action, target, risk_tier, rationale, requested_by, requested_at,
+                              required_approvals, status, expires_at, secondary_reviewer_at, requires_acknowledgement)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $9, 'pending', $10::timestamptz, $11::timestamptz, $12)
+       RETURNING approval_id`,
+      tenantId,
+      investigationId,
+      a.action,
+      a.target,
+      a.riskTier,
+      a.rationale.slice(0, 2000),
+      ENGINE_PROPOSER,
+      now.toISOString(),
+      a.requiredApprovals,
+      expiresAt.toISOString(),
+      secondaryReviewerAt.toISOString(),
+      a.requiresAcknowledgement,
+    );
+    if (!row) throw new Error('approval insert returned no row');
+    approvals.push({ tenantId, investigationId, approvalId: row.approval_id, expiresAt, secondaryReviewerAt });
     events.push({
       eventType: 'approval.requested',
       actorType: 'agent',
       actorId: 'agent:response_agent',
       investigationId,
       context: {
-        approval_id: row.approvalId,
+        approval_id: row.approval_id,
         action: a.action,
         target: a.target,
         risk_tier: a.riskTier,
@@ -216,7 +218,7 @@ interface IncidentMemoryWrite {
  * Stores (or refreshes) the closed investigation in incident_memory, inside `tx`. In a group commit the
  * rows of every investigation the group closes are written by one statement at the end.
  */
-export async function storeIncidentMemory(tx: AuditTx, facts: AlertFacts, g: GraphState, outcome: string, now: Date): Promise<void> {
+export async function storeIncidentMemory(tx: SqlTx, facts: AlertFacts, g: GraphState, outcome: string, now: Date): Promise<void> {
   const summary = [
     `${g.classification ?? 'unclassified'} (${g.confidence}), severity ${g.severity}.`,
     ...g.decisionChain.slice(-3).map((d) => d.reasoning),
@@ -247,7 +249,7 @@ export async function storeIncidentMemory(tx: AuditTx, facts: AlertFacts, g: Gra
 }
 
 /** Upserts incident_memory rows in one statement (a doc id never moves to another tenant). */
-async function writeIncidentMemory(tx: AuditTx, rows: IncidentMemoryWrite[]): Promise<void> {
+async function writeIncidentMemory(tx: SqlTx, rows: IncidentMemoryWrite[]): Promise<void> {
   const byDoc = new Map(rows.map((r) => [r.doc_id, r]));
   await tx.$executeRawUnsafe(
     `INSERT INTO incident_memory AS m (doc_id, incident_id, alert_ids, "timestamp", tenant_id, initial_classification, alert_product,
