@@ -63,13 +63,23 @@ async function main() {
     out.push(`batched append (5,000 per transaction): ${Math.round(N / ((performance.now() - t0) / 1000))} records/s`);
     await prisma.$executeRawUnsafe('VACUUM ANALYZE audit_records');
 
-    for (const mode of ['raw connection', 'Prisma']) {
+    // The raw path three times: the first run also pays JIT warm-up and reads pages the append left
+    // outside shared_buffers; a verifier that runs on a schedule (CLI, mutation) is in the later state.
+    const rates: number[] = [];
+    for (let run = 0; run < 3; run++) {
       const client = new Client({ connectionString: url });
       await client.connect();
-      const r = await verifyAuditChain(mode === 'Prisma' ? prisma : pgDriver(client), tenants[0], { log: false });
+      const r = await verifyAuditChain(pgDriver(client), tenants[0], { log: false });
       await client.end();
-      out.push(`verify via ${mode}: ${r.recordsChecked} records, valid=${r.valid}, ${r.recordsPerSecond} records/s (target 200,000)`);
+      if (!r.valid) throw new Error('bench chain does not verify');
+      rates.push(r.recordsPerSecond);
     }
+    out.push(
+      `verify via raw connection: ${N + 1} records, runs ${rates.map((r) => r.toLocaleString('en-US')).join(' / ')} records/s; ` +
+        `median ${[...rates].sort((a, b) => a - b)[1]!.toLocaleString('en-US')} (target 200,000)`,
+    );
+    const viaPrisma = await verifyAuditChain(prisma, tenants[0], { log: false });
+    out.push(`verify via Prisma: ${viaPrisma.recordsChecked} records, valid=${viaPrisma.valid}, ${viaPrisma.recordsPerSecond} records/s`);
 
     t0 = performance.now();
     for (let i = 0; i < 500; i++) await prisma.$transaction((tx) => appendAudit(tx, systemScope(tenants[1], 'bench'), event(i)));

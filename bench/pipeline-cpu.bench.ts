@@ -1,0 +1,184 @@
+/**
+ * CPU per investigation: starts ALUSKORT (API + 32 pipeline workers, server PostgreSQL + Redis) on a
+ * throwaway database, runs 200 warm-up investigations, ANALYZEs, then ingests BENCH_INVESTIGATIONS
+ * (default 1,000) alerts in batches of 100 and waits until all are terminal or awaiting_human. Prints
+ * investigations/s and the CPU time per investigation of the server process, of its PostgreSQL backends
+ * and of Redis (from /proc, Linux only). CPU per investigation moves far less than throughput on a shared
+ * machine, so it is the figure to compare between versions.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+
+const N = Number(process.env.BENCH_INVESTIGATIONS ?? 1000);
+const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ROOT = path.resolve(__dirname, '..');
+const BOOTSTRAP = `bench-${randomBytes(16).toString('hex')}`;
+
+/** utime + stime of a process in seconds (clock ticks of 1/100 s). */
+function cpuSeconds(pid: string | number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Summed CPU of the processes whose command line contains `pattern`. */
+function cpuOf(pattern: string): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(pattern)) sum += cpuSeconds(pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return sum;
+}
+
+async function admin(sql: string): Promise<void> {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+const agent = new http.Agent({ keepAlive: true });
+
+function post(port: number, body: unknown): Promise<{ errors?: unknown[] }> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), authorization: `Bearer ${BOOTSTRAP}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { errors?: unknown[] }));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+let seq = 0;
+function alert(): Record<string, unknown> {
+  seq++;
+  return {
+    alertId: `cpu-${process.pid}-${seq}`,
+    timestamp: new Date().toISOString(),
+    title: `Suspicious PowerShell download cradle on host-${seq % 50}`,
+    description: 'powershell.exe -enc ... fetched a payload from 203.0.113.7',
+    severity: 'medium',
+    tactics: ['execution'],
+    techniques: ['T1059.001'],
+    entities: [
+      { type: 'host', value: `host-${seq % 50}` },
+      { type: 'ip', value: '203.0.113.7' },
+    ],
+    product: 'bench',
+    rawPayload: { n: seq },
+  };
+}
+
+const INGEST_MANY = 'mutation($p: [JSON!]!) { ingestAlerts(source: CANONICAL, payloads: $p) { deduplicated error { code } } }';
+
+async function main(): Promise<void> {
+  const db = `aluskort_bench_cpu_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE "${db}"`);
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${db}`;
+  const url = u.toString();
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  const server = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      REDIS_URL,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ALUSKORT_BOOTSTRAP_KEY: BOOTSTRAP,
+      ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
+      ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
+      ALUSKORT_WORKERS: '32',
+      ALUSKORT_REDIS_NAMESPACE: `benchcpu${randomBytes(3).toString('hex')}`,
+      DATABASE_POOL_MAX: '20',
+      NODE_OPTIONS: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const pool = new Pool({ connectionString: url, max: 2 });
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ok = await new Promise<boolean>((r) => http.get({ host: '127.0.0.1', port, path: '/readyz' }, (x) => r(x.statusCode === 200)).on('error', () => r(false)));
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error('server did not become ready');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const settled = async () =>
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM investigation_state WHERE state IN ('closed', 'failed', 'awaiting_human')`)).rows[0]!.n;
+    const ingest = async (count: number) => {
+      for (let i = 0; i < count / 100; i++) {
+        const r = await post(port, { query: INGEST_MANY, variables: { p: Array.from({ length: 100 }, alert) } });
+        if (r.errors) throw new Error(JSON.stringify(r.errors));
+      }
+    };
+    const waitFor = async (n: number) => {
+      const end = Date.now() + 300_000;
+      while ((await settled()) < n) {
+        if (Date.now() > end) throw new Error('investigations did not settle');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await ingest(200);
+    await waitFor(200);
+    await pool.query('ANALYZE'); // a long-running database has statistics; a fresh one would not yet
+    const node0 = cpuSeconds(server.pid!);
+    const pg0 = cpuOf(db);
+    const redis0 = cpuOf('redis-server');
+    const t0 = performance.now();
+    await ingest(N);
+    await waitFor(200 + N);
+    const secs = (performance.now() - t0) / 1000;
+    const per = (a: number, b: number) => `${(((b - a) * 1000) / N).toFixed(2)} ms`;
+    process.stdout.write(
+      `\nALUSKORT pipeline CPU (API + 32 workers, one tenant, ${N} investigations after 200 warm-up)\n\n` +
+        `  investigations/s            ${(N / secs).toFixed(0)}\n` +
+        `  CPU per investigation       server process ${per(node0, cpuSeconds(server.pid!))}, PostgreSQL backends ${per(pg0, cpuOf(db))}, Redis ${per(redis0, cpuOf('redis-server'))}\n`,
+    );
+  } finally {
+    await pool.end().catch(() => undefined);
+    if (server.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    }
+    agent.destroy();
+    await admin(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`).catch(() => undefined);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
