@@ -238,7 +238,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
         state: out.to,
         version: t.version,
         // as the database hands it back (JSON): the next step starts from exactly what a reload would give
-        graphState: JSON.parse(JSON.stringify(t.graphState)) as InvestigationRow['graphState'],
+        graphState: JSON.parse(t.graphStateJson) as InvestigationRow['graphState'],
         severity: t.graphState.severity,
         updatedAt: now,
         leaseOwner: lease?.owner ?? null,

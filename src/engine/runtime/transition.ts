@@ -67,6 +67,8 @@ export interface TransitionInput {
 
 export interface TransitionResult {
   graphState: GraphState;
+  /** `graphState` as written (JSON text): what a reload of the row would parse. */
+  graphStateJson: string;
   version: number;
   changedFields: string[];
   /** The `investigation.state_changed` event; append it (with the step's other events) in the same tx. */
@@ -85,13 +87,14 @@ export async function applyTransition(tx: SqlTx, input: TransitionInput): Promis
   const entry: DecisionEntry = { ...input.decision, at: input.decision.at ?? now.toISOString() };
   const after = appendDecision({ ...before, ...input.patch, state: to }, entry);
   const changedFields = diffGraphState(before, after);
+  const graphStateJson = JSON.stringify(after);
   const write: TransitionWrite = {
     investigation_id: row.investigationId,
     tenant_id: row.tenantId,
     expected_version: row.version,
     state: to,
     version: row.version + 1,
-    graph_state: after,
+    graph_state_json: graphStateJson,
     severity: after.severity,
     classification: after.classification,
     confidence: after.confidence,
@@ -120,6 +123,7 @@ export async function applyTransition(tx: SqlTx, input: TransitionInput): Promis
   const context: JsonObject = { from_state: from, to_state: to, agent: input.agent, changed_fields: changedFields, version: row.version + 1 };
   return {
     graphState: after,
+    graphStateJson,
     version: row.version + 1,
     changedFields,
     event: {
@@ -141,7 +145,8 @@ interface TransitionWrite {
   expected_version: number;
   state: string;
   version: number;
-  graph_state: unknown;
+  /** The GraphState's JSON text, spliced into the statement's JSON parameter as is (serialised once). */
+  graph_state_json: string;
   severity: string;
   classification: string | null;
   confidence: number;
@@ -174,8 +179,17 @@ async function writeTransitionRows(tx: SqlTx, writes: readonly TransitionWrite[]
               total_cost_usd REAL, updated_at TIMESTAMPTZ, lease_owner TEXT, lease_expires_at TIMESTAMPTZ,
               closed BOOLEAN, set_error BOOLEAN, unrecoverable_error TEXT)
       WHERE i.investigation_id = v.investigation_id AND i.tenant_id = v.tenant_id AND i.version = v.expected_version`,
-    JSON.stringify(writes),
+    transitionRowsJson(writes),
   );
+}
+
+/** The JSON array the UPDATE reads: each write's fields, with its GraphState text spliced in as `graph_state`. */
+function transitionRowsJson(writes: readonly TransitionWrite[]): string {
+  const parts = writes.map(({ graph_state_json, ...fields }) => {
+    const head = JSON.stringify(fields);
+    return `${head.slice(0, -1)},"graph_state":${graph_state_json}}`;
+  });
+  return `[${parts.join(',')}]`;
 }
 
 /** Group flush: every buffered transition must apply, or the group fails (and each step re-runs alone). */
