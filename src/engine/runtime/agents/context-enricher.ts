@@ -33,14 +33,15 @@ export interface ContextEnricherResult {
   queries: number;
 }
 
+const STOP_WORDS = new Set(['the', 'and', 'for', 'from', 'with', 'via', 'was', 'has', 'are', 'not', 'this', 'that', 'alert', 'detected']);
+const WORD = /[a-z0-9]{3,}/g;
+
 /** Lower-cased significant words (≥ 3 letters/digits, no stop words), first-seen order. */
 export function significantWords(text: string): string[] {
-  const stop = new Set(['the', 'and', 'for', 'from', 'with', 'via', 'was', 'has', 'are', 'not', 'this', 'that', 'alert', 'detected']);
-  const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[a-z0-9]{3,}/g)) {
-    if (!stop.has(m[0]) && !out.includes(m[0])) out.push(m[0]);
-  }
-  return out;
+  // (runs for the alert and each of up to 50 candidates per search: one regex, a Set for the dedupe)
+  const seen = new Set<string>();
+  for (const m of text.toLowerCase().matchAll(WORD)) if (!STOP_WORDS.has(m[0])) seen.add(m[0]);
+  return [...seen];
 }
 
 function dice(a: readonly string[], b: readonly string[]): number {
