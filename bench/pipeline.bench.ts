@@ -53,6 +53,12 @@ function pct(xs: number[], p: number): number {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
+/** The first few distinct failures of any phase, printed under the table (an error count alone says too little). */
+const errorSamples = new Set<string>();
+function noteError(what: unknown): void {
+  if (errorSamples.size < 5) errorSamples.add((what instanceof Error ? what.message : typeof what === 'string' ? what : JSON.stringify(what)).slice(0, 300));
+}
+
 function post(port: number, body: unknown): Promise<{ status: number; json: { data?: Record<string, unknown>; errors?: unknown[] } }> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -120,8 +126,9 @@ async function closedLoop(clients: number, seconds: number, op: () => Promise<nu
           const n = await op();
           units += n;
           latencies.push(performance.now() - t0);
-        } catch {
+        } catch (err) {
           errors++;
+          noteError(err);
         }
       }
     }),
@@ -198,10 +205,14 @@ async function openLoop(port: number, rate: number, seconds: number): Promise<{ 
       post(port, { query: INGEST_ONE, variables: { i: oneInput() } }).then(
         (r) => {
           if (r.status === 200 && !r.json.errors) latencies.push(performance.now() - t0);
-          else errors++;
+          else {
+            errors++;
+            noteError(r.json.errors ?? `HTTP ${r.status}`);
+          }
         },
-        () => {
+        (err: unknown) => {
           errors++;
+          noteError(err);
         },
       ),
     );
@@ -388,6 +399,7 @@ async function main(): Promise<void> {
 
     process.stdout.write('\nALUSKORT pipeline benchmark (PostgreSQL + Redis on 127.0.0.1, this machine)\n  A: API-only process (ALUSKORT_WORKERS=0), later with a separate worker process; B: API + 32 pipeline workers in one process; each on its own database\n\n');
     for (const r of rows) process.stdout.write(`  ${r[0].padEnd(52)} ${r.slice(1).join('   ')}\n`);
+    if (errorSamples.size) process.stdout.write(`\n  errors seen: ${[...errorSamples].join(' | ')}\n`);
     process.stdout.write('\n  targets: batched ≥ 1,000 alerts/s, single-alert p99 ≤ 50 ms, ≥ 200 investigations/s, subscriber p99 ≤ 50 ms\n');
   } finally {
     await stopServer(server);
