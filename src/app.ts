@@ -190,6 +190,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await queue.close();
       await gql.stop();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.auditChain.close(true);
       if (opts.redis) await opts.redis.quit().catch(() => undefined);
       if (opts.pubsubRedis) {
         await opts.pubsubRedis.publish.quit().catch(() => undefined);

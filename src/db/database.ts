@@ -74,6 +74,9 @@ async function openServerDatabase(url: string, poolMax: number, opts: OpenDataba
     },
     async sqlDriver() {
       const client = new Client({ connectionString: url });
+      // a dedicated connection may sit idle (the kept verification connection): a server-side close must
+      // not become an unhandled 'error' event; it surfaces on the next query instead
+      client.on('error', () => undefined);
       await client.connect();
       return pgDriver(client);
     },
