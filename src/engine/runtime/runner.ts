@@ -38,27 +38,8 @@ import { type InvestigationJob, severityPriority, type WorkQueue } from '../queu
 import { type AlertRow, alertFacts } from './alert-facts';
 import type { Prisma } from '../../generated/prisma/client';
 
-/** The row `claimAndLoad` reads: the investigation's columns and its alert's (prefixed `a_`). */
-interface ClaimedRow {
-  investigation_id: string;
-  state: string;
-  alert_id: string;
-  tenant_id: string;
-  graph_state: Prisma.JsonValue;
-  confidence: number;
-  llm_calls: number;
-  total_cost_usd: number;
-  created_at: Date | string;
-  updated_at: Date | string;
-  version: number;
-  severity: string;
-  classification: string | null;
-  title: string;
-  source: string;
-  lease_owner: string | null;
-  lease_expires_at: Date | string | null;
-  closed_at: Date | string | null;
-  unrecoverable_error: string | null;
+/** The row `claimAndLoad` reads: the investigation's columns, its alert's (prefixed `a_`) and the reference counters. */
+interface ClaimedRow extends InvestigationSqlRow {
   a_source: string;
   a_source_alert_id: string;
   a_timestamp: Date | string;
@@ -79,7 +60,7 @@ import { type CreatedApproval } from './agents/response-agent';
 import { handleApprovalJob, isApprovalJob, scheduleApprovalJobs } from './approval-decisions';
 import { REFERENCE_VERSION_COLUMNS, ReferenceDataCache, type ReferenceVersions } from './reference-data';
 import { runStep, type StepOutcome } from './steps';
-import { applyTransition, type InvestigationRow, loadGraphState } from './transition';
+import { applyTransition, type InvestigationRow, investigationFromSql, type InvestigationSqlRow, loadGraphState } from './transition';
 import type { GraphState } from '../graph-state';
 
 export const DEFAULT_LEASE_MS = 60_000;
@@ -171,27 +152,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
     );
     const r = rows[0];
     if (!r) return null;
-    const row: InvestigationRow = {
-      investigationId: r.investigation_id,
-      state: r.state,
-      alertId: r.alert_id,
-      tenantId: r.tenant_id,
-      graphState: r.graph_state,
-      confidence: Number(r.confidence),
-      llmCalls: Number(r.llm_calls),
-      totalCostUsd: Number(r.total_cost_usd),
-      createdAt: new Date(r.created_at),
-      updatedAt: new Date(r.updated_at),
-      version: Number(r.version),
-      severity: r.severity,
-      classification: r.classification,
-      title: r.title,
-      source: r.source,
-      leaseOwner: r.lease_owner,
-      leaseExpiresAt: r.lease_expires_at === null ? null : new Date(r.lease_expires_at),
-      closedAt: r.closed_at === null ? null : new Date(r.closed_at),
-      unrecoverableError: r.unrecoverable_error,
-    };
+    const row = investigationFromSql(r);
     const alert: AlertRow = {
       alertPk: r.alert_id,
       tenantId: r.tenant_id,

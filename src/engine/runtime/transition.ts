@@ -22,6 +22,55 @@ const isAgentActor = (a: string): boolean => AGENT_ACTORS.has(a);
 
 export type InvestigationRow = Prisma.InvestigationStateGetPayload<object>;
 
+/** investigation_state as a plain-SQL `SELECT *` / `RETURNING *` returns it (snake_case, driver types). */
+export interface InvestigationSqlRow {
+  investigation_id: string;
+  state: string;
+  alert_id: string;
+  tenant_id: string;
+  graph_state: Prisma.JsonValue;
+  confidence: number;
+  llm_calls: number;
+  total_cost_usd: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+  version: number;
+  severity: string;
+  classification: string | null;
+  title: string;
+  source: string;
+  lease_owner: string | null;
+  lease_expires_at: Date | string | null;
+  closed_at: Date | string | null;
+  unrecoverable_error: string | null;
+}
+
+/** The model row of a plain-SQL investigation_state row. */
+export function investigationFromSql(r: InvestigationSqlRow): InvestigationRow {
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  return {
+    investigationId: r.investigation_id,
+    state: r.state,
+    alertId: r.alert_id,
+    tenantId: r.tenant_id,
+    graphState: r.graph_state,
+    confidence: Number(r.confidence),
+    llmCalls: Number(r.llm_calls),
+    totalCostUsd: Number(r.total_cost_usd),
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+    version: Number(r.version),
+    severity: r.severity,
+    classification: r.classification,
+    title: r.title,
+    source: r.source,
+    leaseOwner: r.lease_owner,
+    leaseExpiresAt: date(r.lease_expires_at),
+    closedAt: date(r.closed_at),
+    unrecoverableError: r.unrecoverable_error,
+  };
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

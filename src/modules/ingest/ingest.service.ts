@@ -3,6 +3,7 @@ import type { AuditEventInput, SqlTx } from '../../audit/audit.append';
 import type { AuditRecorder } from '../../audit/audit.recorder';
 import type { Scope } from '../../auth/scope';
 import { initialGraphState } from '../../engine/graph-state';
+import { investigationFromSql, type InvestigationSqlRow } from '../../engine/runtime/transition';
 import { type WorkQueue, severityPriority } from '../../engine/queue';
 import { badInput } from '../../errors/domain-error';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
@@ -300,52 +301,4 @@ export class IngestService {
 
 function withPrefix(o: AdapterOutcome, prefix: string): AdapterOutcome {
   return o.ok ? o : { ok: false, error: { ...o.error, path: joinPath(prefix, o.error.path) } };
-}
-
-/** investigation_state as a raw SELECT returns it. */
-interface InvestigationSqlRow {
-  investigation_id: string;
-  state: string;
-  alert_id: string;
-  tenant_id: string;
-  graph_state: Prisma.JsonValue;
-  confidence: number;
-  llm_calls: number;
-  total_cost_usd: number;
-  created_at: Date | string;
-  updated_at: Date | string;
-  version: number;
-  severity: string;
-  classification: string | null;
-  title: string;
-  source: string;
-  lease_owner: string | null;
-  lease_expires_at: Date | string | null;
-  closed_at: Date | string | null;
-  unrecoverable_error: string | null;
-}
-
-function investigationFromSql(r: InvestigationSqlRow): InvestigationRow {
-  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
-  return {
-    investigationId: r.investigation_id,
-    state: r.state,
-    alertId: r.alert_id,
-    tenantId: r.tenant_id,
-    graphState: r.graph_state,
-    confidence: Number(r.confidence),
-    llmCalls: Number(r.llm_calls),
-    totalCostUsd: Number(r.total_cost_usd),
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
-    version: Number(r.version),
-    severity: r.severity,
-    classification: r.classification,
-    title: r.title,
-    source: r.source,
-    leaseOwner: r.lease_owner,
-    leaseExpiresAt: date(r.lease_expires_at),
-    closedAt: date(r.closed_at),
-    unrecoverableError: r.unrecoverable_error,
-  };
 }
