@@ -12,21 +12,13 @@ import { systemScope } from '../src/auth/scope';
 import { runMigrations } from '../src/db/migrate';
 import { pgDriver } from '../src/db/sql-driver';
 import { PrismaClient } from '../src/generated/prisma/client';
+import { benchAuditEvent } from './bench-kit';
 
 const N = Number(process.env.BENCH_AUDIT_RECORDS ?? 200_000);
 const RUNS = Number(process.env.BENCH_AUDIT_RUNS ?? 5);
 const ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const NAME = process.env.BENCH_AUDIT_DB ?? 'aluskort_bench_audit_verify';
 
-function event(i: number) {
-  return {
-    eventType: 'investigation.state_changed',
-    investigationId: `inv-${i % 1000}`,
-    context: { from_state: 'enriching', to_state: 'reasoning', agent: 'reasoning_agent', changed_fields: ['classification', 'confidence'], i },
-    decision: { classification: i % 3 ? 'suspicious' : 'true_positive', confidence: (i % 97) / 100, reasoning_summary: `rules R-005, R-0${i % 90} fired` },
-    outcome: { outcome_status: 'success', action_taken: 'transition', duration_ms: i % 1000 },
-  };
-}
 
 async function main() {
   const admin = new Client({ connectionString: ADMIN });
@@ -45,7 +37,7 @@ async function main() {
     await c.end();
     await prisma.tenant.create({ data: { tenantId: 'bench-0', name: 'bench-0' } });
     for (let i = 0; i < N; i += 5000) {
-      await appendAuditBatch(prisma, systemScope('bench-0', 'bench'), Array.from({ length: Math.min(5000, N - i) }, (_, k) => event(i + k)));
+      await appendAuditBatch(prisma, systemScope('bench-0', 'bench'), Array.from({ length: Math.min(5000, N - i) }, (_, k) => benchAuditEvent(i + k)));
     }
     await prisma.$executeRawUnsafe('VACUUM ANALYZE audit_records');
     await prisma.$disconnect();

@@ -14,38 +14,15 @@ import { systemScope } from '../src/auth/scope';
 import { runMigrations } from '../src/db/migrate';
 import { pgDriver } from '../src/db/sql-driver';
 import { PrismaClient } from '../src/generated/prisma/client';
+import { admin, benchAuditEvent, dbUrl } from './bench-kit';
 
 const N = Number(process.env.BENCH_AUDIT_RECORDS ?? 200_000);
-const ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-function event(i: number) {
-  return {
-    eventType: 'investigation.state_changed',
-    investigationId: `inv-${i % 1000}`,
-    context: { from_state: 'enriching', to_state: 'reasoning', agent: 'reasoning_agent', changed_fields: ['classification', 'confidence'], i },
-    // every record's decision and outcome differ (the verifier reuses the canonical text of a JSON value
-    // that repeats the previous row's, which a constant payload would turn into a flattering figure)
-    decision: { classification: i % 3 ? 'suspicious' : 'true_positive', confidence: (i % 97) / 100, reasoning_summary: `rules R-005, R-0${i % 90} fired` },
-    outcome: { outcome_status: 'success', action_taken: 'transition', duration_ms: i % 1000 },
-  };
-}
-
-async function admin(sql: string) {
-  const c = new Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 async function main() {
   const name = `aluskort_bench_audit_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${name}"`);
-  const u = new URL(ADMIN);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const url = dbUrl(name);
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 33 }) });
   const out: string[] = [];
   try {
@@ -58,7 +35,7 @@ async function main() {
 
     let t0 = performance.now();
     for (let i = 0; i < N; i += 5000) {
-      await appendAuditBatch(prisma, systemScope(tenants[0], 'bench'), Array.from({ length: Math.min(5000, N - i) }, (_, k) => event(i + k)));
+      await appendAuditBatch(prisma, systemScope(tenants[0], 'bench'), Array.from({ length: Math.min(5000, N - i) }, (_, k) => benchAuditEvent(i + k)));
     }
     out.push(`batched append (5,000 per transaction): ${Math.round(N / ((performance.now() - t0) / 1000))} records/s`);
     await prisma.$executeRawUnsafe('VACUUM ANALYZE audit_records');
@@ -83,7 +60,7 @@ async function main() {
     out.push(`verify via Prisma: ${viaPrisma.recordsChecked} records, valid=${viaPrisma.valid}, ${viaPrisma.recordsPerSecond} records/s`);
 
     t0 = performance.now();
-    for (let i = 0; i < 500; i++) await prisma.$transaction((tx) => appendAudit(tx, systemScope(tenants[1], 'bench'), event(i)));
+    for (let i = 0; i < 500; i++) await prisma.$transaction((tx) => appendAudit(tx, systemScope(tenants[1], 'bench'), benchAuditEvent(i)));
     out.push(`single append, 1 tenant, 1 writer: ${Math.round(500 / ((performance.now() - t0) / 1000))} records/s`);
 
     const total = 4000;
@@ -93,7 +70,7 @@ async function main() {
       Array.from({ length: 32 }, async () => {
         while (next < total) {
           const n = next++;
-          await prisma.$transaction((tx) => appendAudit(tx, systemScope(tenants[1 + (n % 100)], 'bench'), event(n)), { maxWait: 60_000, timeout: 60_000 });
+          await prisma.$transaction((tx) => appendAudit(tx, systemScope(tenants[1 + (n % 100)], 'bench'), benchAuditEvent(n)), { maxWait: 60_000, timeout: 60_000 });
         }
       }),
     );
@@ -105,7 +82,7 @@ async function main() {
       Array.from({ length: 32 }, async () => {
         while (next < total) {
           const n = next++;
-          await prisma.$transaction((tx) => tx.$executeRawUnsafe('INSERT INTO bench_plain (tenant_id, payload) VALUES ($1, $2::jsonb)', tenants[n % 100], JSON.stringify(event(n))));
+          await prisma.$transaction((tx) => tx.$executeRawUnsafe('INSERT INTO bench_plain (tenant_id, payload) VALUES ($1, $2::jsonb)', tenants[n % 100], JSON.stringify(benchAuditEvent(n))));
         }
       }),
     );

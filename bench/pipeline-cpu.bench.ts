@@ -11,10 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
+import { admin, benchAlert, dbUrl, postGraphQL } from './bench-kit';
 
 const N = Number(process.env.BENCH_INVESTIGATIONS ?? 1000);
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROOT = path.resolve(__dirname, '..');
 const BOOTSTRAP = `bench-${randomBytes(16).toString('hex')}`;
@@ -42,69 +42,17 @@ function cpuOf(pattern: string): number {
   return sum;
 }
 
-async function admin(sql: string): Promise<void> {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 const agent = new http.Agent({ keepAlive: true });
 
-function post(port: number, body: unknown): Promise<{ errors?: unknown[] }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/graphql',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), authorization: `Bearer ${BOOTSTRAP}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { errors?: unknown[] }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-let seq = 0;
-function alert(): Record<string, unknown> {
-  seq++;
-  return {
-    alertId: `cpu-${process.pid}-${seq}`,
-    timestamp: new Date().toISOString(),
-    title: `Suspicious PowerShell download cradle on host-${seq % 50}`,
-    description: 'powershell.exe -enc ... fetched a payload from 203.0.113.7',
-    severity: 'medium',
-    tactics: ['execution'],
-    techniques: ['T1059.001'],
-    entities: [
-      { type: 'host', value: `host-${seq % 50}` },
-      { type: 'ip', value: '203.0.113.7' },
-    ],
-    product: 'bench',
-    rawPayload: { n: seq },
-  };
-}
+const post = (port: number, body: unknown) => postGraphQL(agent, port, BOOTSTRAP, body).then((r) => r.json);
+const alert = () => benchAlert();
 
 const INGEST_MANY = 'mutation($p: [JSON!]!) { ingestAlerts(source: CANONICAL, payloads: $p) { deduplicated error { code } } }';
 
 async function main(): Promise<void> {
   const db = `aluskort_bench_cpu_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${db}"`);
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${db}`;
-  const url = u.toString();
+  const url = dbUrl(db);
   const port = 30000 + Math.floor(Math.random() * 20000);
   const server = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
     cwd: ROOT,

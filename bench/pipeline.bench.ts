@@ -17,33 +17,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
+import { admin, benchAlert, dbUrl, postGraphQL } from './bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CLIENTS = 32;
 const ROOT = path.resolve(__dirname, '..');
 const BOOTSTRAP = `bench-${randomBytes(16).toString('hex')}`;
-
-function dbUrl(name: string): string {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return Number.NaN;
@@ -59,48 +43,8 @@ function noteError(what: unknown): void {
   if (errorSamples.size < 5) errorSamples.add((what instanceof Error ? what.message : typeof what === 'string' ? what : JSON.stringify(what)).slice(0, 300));
 }
 
-function post(port: number, body: unknown): Promise<{ status: number; json: { data?: Record<string, unknown>; errors?: unknown[] } }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/graphql',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), authorization: `Bearer ${BOOTSTRAP}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-let alertSeq = 0;
-function canonicalAlert(severity = 'medium'): Record<string, unknown> {
-  alertSeq++;
-  return {
-    alertId: `bench-${process.pid}-${alertSeq}`,
-    timestamp: new Date().toISOString(),
-    title: `Suspicious PowerShell download cradle on host-${alertSeq % 50}`,
-    description: 'powershell.exe -enc ... fetched a payload from 203.0.113.7',
-    severity,
-    tactics: ['execution'],
-    techniques: ['T1059.001'],
-    entities: [
-      { type: 'host', value: `host-${alertSeq % 50}` },
-      { type: 'ip', value: '203.0.113.7' },
-    ],
-    product: 'bench',
-    rawPayload: { n: alertSeq },
-  };
-}
+const post = (port: number, body: unknown) => postGraphQL(agent, port, BOOTSTRAP, body);
+const canonicalAlert = benchAlert;
 
 /** The same alert as GraphQL input: the severity is the AlertSeverity enum there. */
 function oneInput(): Record<string, unknown> {
