@@ -66,7 +66,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** fp_patterns.conditions is stored snake_case (seeds, API); the matcher reads camelCase. */
-export function fpConditionsOf(v: unknown): FpPatternInput['conditions'] {
+function fpConditionsOf(v: unknown): FpPatternInput['conditions'] {
   const c = isRecord(v) ? v : {};
   const eps = Array.isArray(c.entity_patterns ?? c.entityPatterns) ? ((c.entity_patterns ?? c.entityPatterns) as unknown[]) : [];
   return {
