@@ -69,11 +69,48 @@ export interface AppendOptions {
   /** The clock (default `new Date()`); truncated to milliseconds. */
   now?: Date;
   /**
-   * Called with the records once their sequence numbers are assigned (the chain lock is held), before
-   * they are inserted: lets a caller order what it publishes after commits by sequence.
+   * Called with the records once their sequence numbers are assigned, while the transaction holds the
+   * tenant's chain head (before COMMIT): lets a caller order what it publishes after commits by sequence.
    */
   onAssigned?: (records: readonly AuditRow[]) => void;
+  /**
+   * Where this process remembers each tenant's chain head (default {@link processChainHeads}); `null`
+   * always takes the locking path. Tests pass their own to play several processes.
+   */
+  heads?: ChainHeadCache | null;
 }
+
+/** A chain head this process wrote, with its record's timestamp (timestamps never go backwards). */
+export interface CachedChainHead extends ChainHead {
+  timestamp: Date;
+}
+
+/**
+ * The chain head this process last wrote for each tenant. Only a guess: it may belong to a transaction
+ * that rolled back or have been overtaken by another process, which the conditional append detects (it
+ * then writes nothing and the locking path runs). Holds at most `max` tenants (cleared when full).
+ */
+export class ChainHeadCache {
+  private readonly heads = new Map<string, CachedChainHead>();
+
+  constructor(private readonly max = 10_000) {}
+
+  get(tenantId: string): CachedChainHead | undefined {
+    return this.heads.get(tenantId);
+  }
+
+  set(tenantId: string, head: CachedChainHead): void {
+    if (this.heads.size >= this.max && !this.heads.has(tenantId)) this.heads.clear();
+    this.heads.set(tenantId, head);
+  }
+
+  clear(): void {
+    this.heads.clear();
+  }
+}
+
+/** The process-wide {@link ChainHeadCache} appends use by default. */
+export const processChainHeads = new ChainHeadCache();
 
 interface ChainStateRow {
   last_sequence: bigint | number | string;
@@ -100,7 +137,7 @@ function isFullClient(x: unknown): x is PrismaClient {
  * @throws AuditValidationError (BAD_USER_INPUT) for an unknown event type or invalid field.
  */
 export async function appendAudit(
-  tx: AuditTx | PrismaClient,
+  tx: SqlTx | PrismaClient,
   scope: Scope,
   event: AuditEventInput,
   options: AppendOptions = {},
@@ -116,7 +153,7 @@ export async function appendAudit(
  * @returns the stored rows, in sequence order (without the genesis record a first append adds).
  */
 export async function appendAuditBatch(
-  tx: AuditTx | PrismaClient,
+  tx: SqlTx | PrismaClient,
   scope: Scope,
   events: readonly AuditEventInput[],
   options: AppendOptions = {},
@@ -164,22 +201,45 @@ export async function appendAuditEntries(
     }
   }
 
-  const state = await lockChainState(tx, tenantId);
-  const out: AuditRow[] = [];
+  const heads = options.heads === undefined ? processChainHeads : options.heads;
   const now = truncateToMillis(options.now ?? new Date());
+
+  // Optimistic path: build on the head this process last wrote and let one statement check it is still
+  // the head (and take the row lock) as it inserts. Another process's append, or a transaction of ours that
+  // rolled back, makes the guess stale: nothing is written and the locking path below takes over.
+  const guess = heads?.get(tenantId);
+  if (guess && entries.length <= CHUNK) {
+    const at = guess.timestamp.getTime() > now.getTime() ? guess.timestamp : now;
+    const rows = buildRows(guess, tenantId, entries, at, now);
+    if (await insertRowsIfHead(tx, tenantId, rows, guess)) {
+      heads!.set(tenantId, headOf(rows[rows.length - 1]!));
+      options.onAssigned?.(rows);
+      return rows;
+    }
+  }
+
+  const state = await lockChainState(tx, tenantId);
   const lastTs = state.last_timestamp === null ? null : truncateToMillis(state.last_timestamp);
   const at = lastTs !== null && lastTs.getTime() > now.getTime() ? lastTs : now;
 
-  let head: ChainHead | null;
-  const toInsert: AuditRow[] = [];
+  let head: ChainHead;
+  const genesis: AuditRow[] = [];
   if (Number(state.last_sequence) === 0) {
-    const genesis = buildNextRecord(null, buildGenesis(tenantId, at));
-    toInsert.push(genesis);
-    head = { sequenceNumber: 1, recordHash: genesis.recordHash };
+    genesis.push(buildNextRecord(null, buildGenesis(tenantId, at)));
+    head = { sequenceNumber: 1, recordHash: genesis[0]!.recordHash };
   } else {
     head = { sequenceNumber: Number(state.last_sequence), recordHash: state.last_hash };
   }
+  const out = buildRows(head, tenantId, entries, at, now);
+  options.onAssigned?.(out);
+  await insertRows(tx, tenantId, genesis.length > 0 ? [...genesis, ...out] : out);
+  heads?.set(tenantId, headOf(out[out.length - 1]!));
+  return out;
+}
 
+/** The next records after `head`, in order, all stamped `at` (ingested `now`). */
+function buildRows(head: ChainHead, tenantId: string, entries: readonly AuditEntry[], at: Date, now: Date): AuditRow[] {
+  const out: AuditRow[] = [];
   for (const { scope, event: ev } of entries) {
     const ctx: JsonObject = ev.context ?? {};
     const context: JsonObject =
@@ -201,14 +261,14 @@ export async function appendAuditEntries(
       decision: ev.decision,
       outcome: ev.outcome,
     });
-    toInsert.push(row);
     out.push(row);
     head = { sequenceNumber: row.sequenceNumber, recordHash: row.recordHash };
   }
-
-  options.onAssigned?.(out);
-  await insertRows(tx, tenantId, toInsert);
   return out;
+}
+
+function headOf(row: AuditRow): CachedChainHead {
+  return { sequenceNumber: row.sequenceNumber, recordHash: row.recordHash, timestamp: row.timestamp };
 }
 
 /**
@@ -217,14 +277,14 @@ export async function appendAuditEntries(
  */
 async function lockChainState(tx: SqlTx, tenantId: string): Promise<ChainStateRow> {
   const sel = 'SELECT last_sequence, last_hash, last_timestamp FROM audit_chain_state WHERE tenant_id = $1 FOR UPDATE';
-  let rows = await tx.$queryRawUnsafe<ChainStateRow[]>(sel, tenantId);
+  let rows = await queryNamed<ChainStateRow>(tx, 'aluskort_audit_lock_head', sel, [tenantId]);
   if (rows.length === 0) {
     await tx.$executeRawUnsafe(
       'INSERT INTO audit_chain_state (tenant_id, last_sequence, last_hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING',
       tenantId,
       GENESIS_PREVIOUS_HASH,
     );
-    rows = await tx.$queryRawUnsafe<ChainStateRow[]>(sel, tenantId);
+    rows = await queryNamed<ChainStateRow>(tx, 'aluskort_audit_lock_head', sel, [tenantId]);
   }
   if (rows.length !== 1) throw new Error(`audit_chain_state for tenant ${tenantId} could not be locked`);
   return rows[0]!;
@@ -233,6 +293,20 @@ async function lockChainState(tx: SqlTx, tenantId: string): Promise<ChainStateRo
 /** Rows as the JSON objects jsonb_populate_recordset maps onto audit_records. */
 function rowsJson(rows: readonly AuditRow[]): string {
   return JSON.stringify(rows.map((r) => ({ ...canonicalRecord(r), record_hash: r.recordHash })));
+}
+
+/** One statement inserts at most this many rows (keeps the JSON parameter moderate). */
+const CHUNK = 5000;
+
+/** A statement through the transaction's named prepared statements where it has them (node-postgres). */
+async function queryNamed<T>(tx: SqlTx, name: string, sql: string, params: unknown[]): Promise<T[]> {
+  if (tx.$queryNamed) return (await tx.$queryNamed<T>(name, sql, params)).rows;
+  return tx.$queryRawUnsafe<T[]>(sql, ...params);
+}
+
+async function executeNamed(tx: SqlTx, name: string, sql: string, params: unknown[]): Promise<number> {
+  if (tx.$queryNamed) return (await tx.$queryNamed(name, sql, params)).rowCount;
+  return tx.$executeRawUnsafe(sql, ...params);
 }
 
 const INSERT_AND_ADVANCE = `
@@ -245,14 +319,27 @@ UPDATE audit_chain_state
    SET last_sequence = $3::bigint, last_hash = $4, last_timestamp = $5::timestamptz, updated_at = $6::timestamptz
  WHERE tenant_id = $1 AND (SELECT count(*) FROM ins) = $7::bigint`;
 
+/**
+ * Moves the head only if it is still ($7, $8), and inserts the rows only if it moved. The UPDATE takes the
+ * row lock; a concurrent holder makes it wait and then re-check the row as that holder left it (READ
+ * COMMITTED), so a head that moved meanwhile matches nothing and nothing is inserted.
+ */
+const INSERT_IF_HEAD = `
+WITH adv AS (
+  UPDATE audit_chain_state
+     SET last_sequence = $3::bigint, last_hash = $4, last_timestamp = $5::timestamptz, updated_at = $6::timestamptz
+   WHERE tenant_id = $1 AND last_sequence = $7::bigint AND last_hash = $8
+  RETURNING 1
+)
+INSERT INTO audit_records
+SELECT r.* FROM jsonb_populate_recordset(NULL::audit_records, $2::jsonb) r
+ WHERE EXISTS (SELECT 1 FROM adv)`;
+
 async function insertRows(tx: SqlTx, tenantId: string, rows: readonly AuditRow[]): Promise<void> {
-  // One statement per ≤ 5,000 rows keeps the JSON parameter moderate; the head moves with each.
-  const CHUNK = 5000;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     const last = chunk[chunk.length - 1]!;
-    const updated = await tx.$executeRawUnsafe(
-      INSERT_AND_ADVANCE,
+    const updated = await executeNamed(tx, 'aluskort_audit_insert', INSERT_AND_ADVANCE, [
       tenantId,
       rowsJson(chunk),
       last.sequenceNumber,
@@ -260,9 +347,27 @@ async function insertRows(tx: SqlTx, tenantId: string, rows: readonly AuditRow[]
       last.timestamp.toISOString(),
       last.ingestedAt.toISOString(),
       chunk.length,
-    );
+    ]);
     if (updated !== 1) throw new Error(`audit append for tenant ${tenantId}: chain head not advanced`);
   }
+}
+
+/** Inserts `rows` (≤ CHUNK) if the chain head is still `head`: true when it was (and the rows are in). */
+async function insertRowsIfHead(tx: SqlTx, tenantId: string, rows: readonly AuditRow[], head: ChainHead): Promise<boolean> {
+  const last = rows[rows.length - 1]!;
+  const inserted = await executeNamed(tx, 'aluskort_audit_insert_if_head', INSERT_IF_HEAD, [
+    tenantId,
+    rowsJson(rows),
+    last.sequenceNumber,
+    last.recordHash,
+    last.timestamp.toISOString(),
+    last.ingestedAt.toISOString(),
+    head.sequenceNumber,
+    head.recordHash,
+  ]);
+  if (inserted === 0) return false;
+  if (inserted !== rows.length) throw new Error(`audit append for tenant ${tenantId}: ${inserted} of ${rows.length} records inserted`);
+  return true;
 }
 
 /** What a `withAudit` callback returns: its result and the audit events to append. */

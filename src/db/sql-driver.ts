@@ -47,6 +47,11 @@ export function prismaSqlQuery(prisma: { $queryRawUnsafe<T>(sql: string, ...para
 export interface SqlTx {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+  /**
+   * Server PostgreSQL (node-postgres) only: runs `query` as the connection's named prepared statement
+   * `name` (parsed once per connection; one name, one SQL text). Callers fall back to the raw methods.
+   */
+  $queryNamed?<T = Record<string, unknown>>(name: string, query: string, values: unknown[]): Promise<{ rows: T[]; rowCount: number }>;
 }
 
 /** Runs `fn` in one transaction on one connection: commits when it resolves, rolls back when it throws. */
@@ -69,6 +74,10 @@ export function pgSqlTransaction(pool: Pool): SqlTransactionRunner {
       },
       async $executeRawUnsafe(query: string, ...values: unknown[]) {
         return (await client.query(query, values)).rowCount ?? 0;
+      },
+      async $queryNamed<R>(name: string, text: string, values: unknown[]) {
+        const res = await client.query({ name, text, values });
+        return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
       },
     };
     try {
