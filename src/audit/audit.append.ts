@@ -1,10 +1,13 @@
 /**
  * Appending to a tenant's audit chain, inside the caller's transaction (ARCHITECTURE §4.7).
  *
- * Per tenant, appends are serialised on the tenant's `audit_chain_state` row
- * (`SELECT … FOR UPDATE`): the next sequence number and previous hash come from that locked
- * row and are written back in the same transaction, so a rolled-back transaction leaves no gap
- * and two transactions can never take the same sequence. Tenants never wait for each other.
+ * Per tenant, appends are serialised on the tenant's `audit_chain_state` row: the next sequence
+ * number and previous hash come from that locked row and are written back in the same transaction,
+ * so a rolled-back transaction leaves no gap and two transactions can never take the same sequence.
+ * Tenants never wait for each other. A process first tries the head it last wrote itself: one
+ * statement moves the head only if it is still that one (taking the row lock) and inserts the
+ * records only if it moved. Otherwise (another process appended, or our transaction rolled back)
+ * it locks the row (`SELECT … FOR UPDATE`) and builds on what it finds.
  *
  * First use of a tenant: `INSERT … ON CONFLICT DO NOTHING` creates the state row (a concurrent
  * creator waits on the unique index, then does nothing), the row is locked, and whoever holds
@@ -274,9 +277,17 @@ function headOf(row: AuditRow): CachedChainHead {
 /**
  * Locks the tenant's chain head, creating it on first use. The fast path (row exists) is one
  * statement; a tenant's first append adds an INSERT … ON CONFLICT DO NOTHING and a re-select.
+ *
+ * Lock order: every append takes a table lock on `audit_records` before its tenant's chain row (the
+ * conditional insert does so by naming both in one statement, whose table locks are taken before it runs;
+ * this select names `audit_records` for the same reason). The retention job takes its ACCESS EXCLUSIVE
+ * lock on `audit_records` before the chain rows too, so neither can hold one while waiting for the other.
  */
 async function lockChainState(tx: SqlTx, tenantId: string): Promise<ChainStateRow> {
-  const sel = 'SELECT last_sequence, last_hash, last_timestamp FROM audit_chain_state WHERE tenant_id = $1 FOR UPDATE';
+  const sel = `SELECT s.last_sequence, s.last_hash, s.last_timestamp
+                 FROM audit_chain_state s
+                WHERE s.tenant_id = $1 AND NOT EXISTS (SELECT FROM audit_records WHERE false)
+                  FOR UPDATE OF s`;
   let rows = await queryNamed<ChainStateRow>(tx, 'aluskort_audit_lock_head', sel, [tenantId]);
   if (rows.length === 0) {
     await tx.$executeRawUnsafe(

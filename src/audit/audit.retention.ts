@@ -146,8 +146,10 @@ export async function runAuditRetention(prisma: PrismaClient, options: AuditRete
       await prisma.$transaction(
         async (tx) => {
           const t = auditQueryable(tx);
-          // Chain locks before the table lock, in tenant order: a writer holds its tenant's chain lock
-          // while it waits for audit_records, so taking them the other way round could deadlock.
+          // The table lock before the chain rows (in tenant order), as every append takes its own lock on
+          // audit_records before its chain row (audit.append.ts): a writer holding a chain row holds a lock
+          // on audit_records too, so this waits for it to finish instead of closing a cycle with it.
+          await t.query('LOCK TABLE audit_records IN ACCESS EXCLUSIVE MODE');
           await t.query('SELECT tenant_id FROM audit_chain_state WHERE tenant_id = ANY($1::text[]) ORDER BY tenant_id FOR UPDATE', [
             result.tenants.map((a) => a.tenantId),
           ]);

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type TestDatabase, createTestDatabase } from '../helpers/db';
-import { appendAuditBatch } from '../../src/audit/audit.append';
+import { appendAudit, appendAuditBatch, ChainHeadCache, type SqlTx } from '../../src/audit/audit.append';
 import { createCheckpoint } from '../../src/audit/audit.checkpoints';
 import { runAuditRetention } from '../../src/audit/audit.retention';
 import { verifyAuditChain } from '../../src/audit/audit.verify';
@@ -112,5 +112,105 @@ describe('audit retention', () => {
     const res = await runAuditRetention(db.prisma, { dataDir });
     expect(res.find((r) => r.partition === partitionOf(old))).toMatchObject({ action: 'kept', reason: `tenant ${t} is under legal hold` });
     expect(await attached(partitionOf(old))).toBe(true);
+  });
+
+  it('detaches while appends to the same tenant wait and hold locks, without a deadlock', async () => {
+    // W1 holds an append open (audit_records and the chain row); retention queues; then W2 appends on the
+    // head W1 will leave (one statement: its audit_records lock first, then the chain row). Retention taking
+    // the chain rows before audit_records would close a cycle with W2 (PostgreSQL aborts one after 1 s).
+    const old = monthsAgo(40);
+    await db.pool.query('SELECT create_audit_partitions($1::date, $1::date)', [old.toISOString().slice(0, 10)]);
+    const t = await newTenant(db.prisma, 'trial');
+    await appendAuditBatch(db.prisma, scopeFor(t), [sampleEvent(1), sampleEvent(2)], { now: old });
+    await appendAuditBatch(db.prisma, scopeFor(t), [sampleEvent(3)], { heads: null });
+    const lockWaiters = async () =>
+      (
+        await db.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+      ).rows[0]!.n;
+    const waitForWaiters = async (n: number) => {
+      for (let i = 0; i < 250 && (await lockWaiters()) < n; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await lockWaiters()).toBeGreaterThanOrEqual(n);
+    };
+
+    const w1 = await db.pool.connect();
+    const w2 = await db.pool.connect();
+    const txOf = (c: typeof w1): SqlTx => ({
+      $queryRawUnsafe: async (q, ...v) => (await c.query(q, v)).rows as never,
+      $executeRawUnsafe: async (q, ...v) => (await c.query(q, v)).rowCount ?? 0,
+    });
+    try {
+      await w1.query('BEGIN');
+      const heads = new ChainHeadCache();
+      const first = await appendAudit(txOf(w1), scopeFor(t), sampleEvent(4), { heads: null });
+      heads.set(t, { sequenceNumber: first.sequenceNumber, recordHash: first.recordHash, timestamp: first.timestamp });
+
+      const retention = runAuditRetention(db.prisma, { dataDir });
+      await waitForWaiters(1);
+      await w2.query('BEGIN');
+      const second = appendAudit(txOf(w2), scopeFor(t), sampleEvent(5), { heads }).then(async (rec) => {
+        await w2.query('COMMIT');
+        return rec;
+      });
+      await waitForWaiters(2);
+      await w1.query('COMMIT');
+
+      const [results, rec] = await Promise.all([retention, second]);
+      expect(results.find((r) => r.partition === partitionOf(old))).toMatchObject({ action: 'detached' });
+      expect(rec.sequenceNumber).toBe(7); // genesis, 2 old, 1, W1's, retention's config.changed, W2's
+    } finally {
+      w1.release();
+      w2.release();
+    }
+    const report = await verifyAuditChain(db.prisma, t, { log: false });
+    expect(report.valid).toBe(true);
+    expect(report.recordsChecked).toBe(4); // 4..7 are attached; 1..3 went with the detached partition
+  });
+
+  it('detaches while an append holds the chain row between locking it and inserting, without a deadlock', async () => {
+    const old = monthsAgo(44);
+    await db.pool.query('SELECT create_audit_partitions($1::date, $1::date)', [old.toISOString().slice(0, 10)]);
+    const t = await newTenant(db.prisma, 'trial');
+    await appendAuditBatch(db.prisma, scopeFor(t), [sampleEvent(1)], { now: old });
+    const c = await db.pool.connect();
+    let pause: Promise<void> | undefined;
+    let resume = () => {};
+    const tx: SqlTx = {
+      $queryRawUnsafe: async (q, ...v) => (await c.query(q, v)).rows as never,
+      $executeRawUnsafe: async (q, ...v) => (await c.query(q, v)).rowCount ?? 0,
+      $queryNamed: async (name, text, values) => {
+        const res = await c.query({ name, text, values });
+        if (name === 'aluskort_audit_lock_head' && pause) await pause; // the chain row is locked, nothing inserted yet
+        return { rows: res.rows as never[], rowCount: res.rowCount ?? 0 };
+      },
+    };
+    try {
+      // Past PostgreSQL's first five executions of the prepared lock statement: its generic plan must lock
+      // audit_records as well.
+      for (let i = 0; i < 7; i++) await appendAudit(tx, scopeFor(t), sampleEvent(10 + i), { heads: null });
+      pause = new Promise((r) => (resume = r));
+      await c.query('BEGIN');
+      const appending = appendAudit(tx, scopeFor(t), sampleEvent(20), { heads: null });
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await db.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class r ON r.oid = l.relation WHERE r.relname = 'audit_records' AND l.pid = $1 AND l.granted",
+          [(c as unknown as { processID: number }).processID],
+        );
+        if (rows[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const retention = runAuditRetention(db.prisma, { dataDir });
+      await new Promise((r) => setTimeout(r, 200)); // retention is waiting for the table
+      resume();
+      const rec = await appending;
+      await c.query('COMMIT');
+      expect(rec.sequenceNumber).toBe(10);
+      const results = await retention;
+      expect(results.find((r) => r.partition === partitionOf(old))).toMatchObject({ action: 'detached' });
+    } finally {
+      c.release();
+    }
+    expect((await verifyAuditChain(db.prisma, t, { log: false })).valid).toBe(true);
   });
 });
