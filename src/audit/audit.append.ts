@@ -331,20 +331,26 @@ UPDATE audit_chain_state
  WHERE tenant_id = $1 AND (SELECT count(*) FROM ins) = $7::bigint`;
 
 /**
- * Moves the head only if it is still ($7, $8), and inserts the rows only if it moved. The UPDATE takes the
- * row lock; a concurrent holder makes it wait and then re-check the row as that holder left it (READ
- * COMMITTED), so a head that moved meanwhile matches nothing and nothing is inserted.
+ * Moves the head only if it is still ($7, $8), and inserts the rows only if it moved. The UPDATE matches
+ * the tenant's row whatever it holds, so it always takes the row lock, waiting for a transaction that holds
+ * it; under READ COMMITTED it then works on the row as that transaction left it (a guess that builds on a
+ * head not yet committed must wait for it, not be compared with the older committed row and fail). The
+ * new values are taken only if that row is the guessed head; otherwise the row is rewritten unchanged (and
+ * stays locked for the locking path that follows).
  */
 const INSERT_IF_HEAD = `
 WITH adv AS (
   UPDATE audit_chain_state
-     SET last_sequence = $3::bigint, last_hash = $4, last_timestamp = $5::timestamptz, updated_at = $6::timestamptz
-   WHERE tenant_id = $1 AND last_sequence = $7::bigint AND last_hash = $8
-  RETURNING 1
+     SET last_sequence  = CASE WHEN last_sequence = $7::bigint AND last_hash = $8 THEN $3::bigint ELSE last_sequence END,
+         last_hash      = CASE WHEN last_sequence = $7::bigint AND last_hash = $8 THEN $4 ELSE last_hash END,
+         last_timestamp = CASE WHEN last_sequence = $7::bigint AND last_hash = $8 THEN $5::timestamptz ELSE last_timestamp END,
+         updated_at     = CASE WHEN last_sequence = $7::bigint AND last_hash = $8 THEN $6::timestamptz ELSE updated_at END
+   WHERE tenant_id = $1
+  RETURNING last_sequence = $3::bigint AND last_hash = $4 AS advanced
 )
 INSERT INTO audit_records
 SELECT r.* FROM jsonb_populate_recordset(NULL::audit_records, $2::jsonb) r
- WHERE EXISTS (SELECT 1 FROM adv)`;
+ WHERE (SELECT advanced FROM adv)`;
 
 async function insertRows(tx: SqlTx, tenantId: string, rows: readonly AuditRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {

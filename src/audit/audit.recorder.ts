@@ -91,6 +91,8 @@ interface Lane {
   waiting: Pending[];
   inFlight: number;
   publications: Publication[];
+  /** Settles when the group appending now has its records in (not committed): the next group's turn. */
+  appendTurn: Promise<void>;
 }
 
 /**
@@ -145,7 +147,7 @@ export class AuditRecorder {
     return new Promise<T>((resolve, reject) => {
       let lane = this.lanes.get(scope.tenantId);
       if (!lane) {
-        lane = { waiting: [], inFlight: 0, publications: [] };
+        lane = { waiting: [], inFlight: 0, publications: [], appendTurn: Promise.resolve() };
         this.lanes.set(scope.tenantId, lane);
       }
       lane.waiting.push({ scope, fn: fn as Work<unknown>, resolve: resolve as (v: unknown) => void, reject });
@@ -192,7 +194,19 @@ export class AuditRecorder {
           for (const event of events) entries.push({ scope: item.scope, event });
         }
         await writes.flushAll(tx);
-        await appendAuditEntries(tx, tenantId, entries, { onAssigned });
+        // The lane's groups append one after another: each builds on the head the previous one wrote (this
+        // process's guess, see audit.append.ts) and its statement waits for that group's COMMIT, instead of
+        // several groups guessing the same head and all but one falling back to locking the row. The turn
+        // passes as soon as the records are in, and only the chain row's lock is awaited while holding it.
+        const previous = lane.appendTurn;
+        let pass!: () => void;
+        lane.appendTurn = new Promise<void>((r) => (pass = r));
+        try {
+          await previous;
+          await appendAuditEntries(tx, tenantId, entries, { onAssigned });
+        } finally {
+          pass();
+        }
         return out;
       };
       results = this.sqlTransaction

@@ -164,6 +164,34 @@ describe('appending on a guessed chain head', () => {
       expect(rec.previousHash).toBe(how === 'COMMIT' ? holder.rec.recordHash : before.recordHash);
       await expectIntact(tenant, how === 'COMMIT' ? 4 : 3);
     });
+    it.each(['COMMIT', 'ROLLBACK'] as const)(
+      "an append that builds on the holder's uncommitted head waits for it, then lands in one statement (holder ends with %s)",
+      async (how) => {
+        const tenant = await newTenant(db.prisma);
+        await sqlTx()((tx) => appendAudit(tx, scopeFor(tenant), sampleEvent(1), { heads: null }), 10_000);
+        const before = await head(tenant);
+        const heads = new ChainHeadCache();
+        heads.set(tenant, before);
+        const holder = await openAppend(tenant, heads, 2); // the cache now holds the holder's head
+        expect(heads.get(tenant)!.recordHash).toBe(holder.rec.recordHash);
+        const log: string[] = [];
+        const waiting = sqlTx()((tx) => appendAudit(recording(tx, log), scopeFor(tenant), sampleEvent(3), { heads }), 10_000);
+        for (let i = 0; i < 50 && log.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 100));
+        await holder.finish(how);
+        const rec = await waiting;
+        if (how === 'COMMIT') {
+          expect(log).toEqual(['aluskort_audit_insert_if_head']);
+          expect(rec.sequenceNumber).toBe(4);
+          expect(rec.previousHash).toBe(holder.rec.recordHash);
+        } else {
+          expect(log).toEqual(['aluskort_audit_insert_if_head', 'aluskort_audit_lock_head', 'aluskort_audit_insert']);
+          expect(rec.sequenceNumber).toBe(3);
+          expect(rec.previousHash).toBe(before.recordHash);
+        }
+        await expectIntact(tenant, how === 'COMMIT' ? 4 : 3);
+      },
+    );
   });
 
   it('keeps the chain gapless with two processes × 8 writers appending to one tenant', async () => {
