@@ -20,9 +20,13 @@ import type { AlertFacts } from '../alert-facts';
 const UEBA_ENTITY_TYPES = new Set(['account', 'host', 'ip', 'mailbox']);
 const SIGNAL_TYPES = new Set(['ueba', 'iam', 'endpoint', 'ctem']);
 const MAX_WORDS = 24;
-const MAX_CANDIDATES = 50;
+export const MAX_CANDIDATES = 50;
 /** Most recent matching incidents the ranking looks at. */
-const RECENT_POOL = 200;
+export const RECENT_POOL = 200;
+/** Most recent incidents the search walks before it turns to the indexes for older matches. */
+export const HEAD_WINDOW = 1000;
+const CANDIDATE_COLUMNS =
+  'doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification, initial_classification, mitre_techniques, rare_important';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -92,7 +96,7 @@ export async function loadRiskSignals(sql: SqlQuery, tenantId: string, g: GraphS
   return out;
 }
 
-interface IncidentCandidate {
+export interface IncidentCandidate {
   doc_id: string;
   incident_id: string;
   alert_name: string;
@@ -110,32 +114,86 @@ export async function findSimilarIncidents(sql: SqlQuery, tenantId: string, fact
   const words = significantWords(facts.alert.title).slice(0, MAX_WORDS);
   const techniques = facts.alert.techniques.slice(0, 50);
   if (words.length === 0 && techniques.length === 0) return [];
+  const rows = await similarCandidates(sql, tenantId, excludeIncidentId, words, techniques);
+  return rankCandidates(rows, words, techniques, tenantId, now);
+}
+
+/** The sizes of the similar-incident search (tests shrink or widen them). */
+export interface SimilarSearchLimits {
+  /** Most recent matches ranked (default RECENT_POOL). */
+  pool: number;
+  /** Best-ranked of those returned (default MAX_CANDIDATES). */
+  candidates: number;
+  /** Most recent incidents walked before the indexes are asked for older matches (default HEAD_WINDOW). */
+  window: number;
+}
+
+/**
+ * The tenant's incidents whose search document matches any of `words` (lower-case [a-z0-9]+) or that share a
+ * technique: of the RECENT_POOL most recent such incidents, the MAX_CANDIDATES best by full-text rank.
+ */
+export async function similarCandidates(
+  sql: SqlQuery,
+  tenantId: string,
+  excludeIncidentId: string,
+  words: readonly string[],
+  techniques: readonly string[],
+  limits: SimilarSearchLimits = { pool: RECENT_POOL, candidates: MAX_CANDIDATES, window: HEAD_WINDOW },
+): Promise<IncidentCandidate[]> {
+  const pool = Math.max(1, Math.trunc(limits.pool));
+  const candidates = Math.max(1, Math.trunc(limits.candidates));
+  const window = Math.max(1, Math.trunc(limits.window));
   // words are [a-z0-9]+ only, so the tsquery text cannot carry operators
   const tsq = words.length ? words.join(' | ') : 'zzzznomatch';
   // Matching and ranking use the stored search_document and its GIN index (migration 0011). Only the
   // RECENT_POOL most recent matches are ranked: a tenant whose alerts repeat has thousands of matching
   // incidents, and ranking them all would cost O(matches) per alert; old incidents score low on recency.
-  const rows = await sql<IncidentCandidate>(
-    // The tsquery is parsed once (a materialised CTE): written inline, to_tsquery ran for every candidate
-    // row, in the filter and again in ts_rank (~3.5× the execution time at 1,200 incidents).
+  //
+  // The plan is spelled out instead of left to table statistics (without them, e.g. on a young database,
+  // PostgreSQL expected few matches and bitmap-scanned and sorted every match of the tenant: O(incidents)
+  // per alert when most match). `head` walks the tenant's recency index through at most HEAD_WINDOW
+  // incidents and stops at RECENT_POOL matches; only when that walk ends short of RECENT_POOL does `older`
+  // look for the rest among the incidents past the window, through the GIN indexes (matches are then
+  // sparse). Together: the RECENT_POOL most recent matches, whatever the statistics say.
+  // The tsquery is parsed once (a materialised CTE): written inline, to_tsquery ran for every candidate row.
+  return sql<IncidentCandidate>(
     `WITH q AS MATERIALIZED (SELECT to_tsquery('english', $3) AS q),
-     recent AS (
-       SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
-              initial_classification, mitre_techniques, rare_important, search_document
-         FROM incident_memory, q
-        WHERE tenant_id = $1
-          AND incident_id <> $2
-          AND (search_document @@ q.q OR mitre_techniques && $4::text[])
+     head AS MATERIALIZED (
+       SELECT h.* FROM (
+         SELECT ${CANDIDATE_COLUMNS}, search_document FROM incident_memory
+          WHERE tenant_id = $1
+          ORDER BY "timestamp" DESC, doc_id ASC
+          LIMIT ${window}
+       ) h, q
+        WHERE h.incident_id <> $2 AND (h.search_document @@ q.q OR h.mitre_techniques && $4::text[])
+        ORDER BY h."timestamp" DESC, h.doc_id ASC
+        LIMIT ${pool}
+     ),
+     cutoff AS MATERIALIZED (
+       SELECT "timestamp", doc_id FROM incident_memory
+        WHERE tenant_id = $1 AND (SELECT count(*) FROM head) < ${pool}
         ORDER BY "timestamp" DESC, doc_id ASC
-        LIMIT ${RECENT_POOL}
-     )
-     SELECT doc_id, incident_id, alert_name, investigation_summary, "timestamp", tenant_id, final_classification,
-            initial_classification, mitre_techniques, rare_important
+        OFFSET ${window - 1} LIMIT 1
+     ),
+     older AS MATERIALIZED (
+       SELECT ${CANDIDATE_COLUMNS}, search_document FROM incident_memory m, q
+        WHERE EXISTS (SELECT FROM cutoff)
+          AND m.tenant_id = $1 AND m.incident_id <> $2 AND (m.search_document @@ q.q OR m.mitre_techniques && $4::text[])
+          AND (m."timestamp" < (SELECT "timestamp" FROM cutoff)
+               OR (m."timestamp" = (SELECT "timestamp" FROM cutoff) AND m.doc_id > (SELECT doc_id FROM cutoff)))
+        ORDER BY m."timestamp" DESC, m.doc_id ASC
+        LIMIT ${pool} - (SELECT count(*) FROM head)
+     ),
+     recent AS (SELECT * FROM head UNION ALL SELECT * FROM older)
+     SELECT ${CANDIDATE_COLUMNS}
        FROM recent, q
       ORDER BY ts_rank(search_document, q.q) DESC, "timestamp" DESC, doc_id ASC
-      LIMIT ${MAX_CANDIDATES}`,
+      LIMIT ${candidates}`,
     [tenantId, excludeIncidentId, tsq, techniques],
   );
+}
+
+function rankCandidates(rows: IncidentCandidate[], words: string[], techniques: string[], tenantId: string, now: Date): SimilarIncidentContext[] {
   const scored = rows.map((r) => {
     const sim = dice(words, significantWords(`${r.alert_name} ${r.investigation_summary}`));
     const ageDays = Math.max(0, (now.getTime() - new Date(r.timestamp).getTime()) / DAY);
