@@ -1,10 +1,11 @@
 /**
- * CPU per investigation: starts ALUSKORT (API + 32 pipeline workers, server PostgreSQL + Redis) on a
- * throwaway database, runs 200 warm-up investigations, ANALYZEs, then ingests BENCH_INVESTIGATIONS
- * (default 1,000) alerts in batches of 100 and waits until all are terminal or awaiting_human. Prints
- * investigations/s and the CPU time per investigation of the server process, of its PostgreSQL backends
- * and of Redis (from /proc, Linux only). CPU per investigation moves far less than throughput on a shared
- * machine, so it is the figure to compare between versions.
+ * CPU per investigation: starts ALUSKORT (API + BENCH_WORKERS pipeline workers, default 32, server
+ * PostgreSQL + Redis) on a throwaway database, runs 200 warm-up investigations, then ingests
+ * BENCH_INVESTIGATIONS (default 1,000) alerts in batches of 100 and waits until all are terminal or
+ * awaiting_human. Prints investigations/s and the CPU time per investigation of the server process, of its
+ * PostgreSQL backends and of Redis (from /proc, Linux only). CPU per investigation moves far less than
+ * throughput on a shared machine, so it is the figure to compare between versions.
+ * BENCH_SERVER_NODE_ARGS passes options to the server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE "${db}"`);
   const url = dbUrl(db);
   const port = 30000 + Math.floor(Math.random() * 20000);
-  const server = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+  const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []), '-r', '@swc-node/register', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
       ALUSKORT_BOOTSTRAP_KEY: BOOTSTRAP,
       ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
       ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
-      ALUSKORT_WORKERS: '32',
+      ALUSKORT_WORKERS: process.env.BENCH_WORKERS ?? '32',
       ALUSKORT_REDIS_NAMESPACE: `benchcpu${randomBytes(3).toString('hex')}`,
       DATABASE_POOL_MAX: '20',
       NODE_OPTIONS: '',
@@ -99,7 +100,6 @@ async function main(): Promise<void> {
     };
     await ingest(200);
     await waitFor(200);
-    if (!process.env.NOAN) await pool.query('ANALYZE'); // a long-running database has statistics; a fresh one would not yet
     const node0 = cpuSeconds(server.pid!);
     const pg0 = cpuOf(db);
     const redis0 = cpuOf('redis-server');

@@ -60,6 +60,7 @@ import { type CreatedApproval } from './agents/response-agent';
 import { handleApprovalJob, isApprovalJob, scheduleApprovalJobs } from './approval-decisions';
 import { REFERENCE_VERSION_COLUMNS, ReferenceDataCache, type ReferenceVersions } from './reference-data';
 import { runStep, type StepOutcome } from './steps';
+import { IncidentMemoryStatistics } from './table-statistics';
 import { applyTransition, type InvestigationRow, investigationFromSql, type InvestigationSqlRow, loadGraphState } from './transition';
 import type { GraphState } from '../graph-state';
 
@@ -84,6 +85,8 @@ export interface RunnerDeps {
   sql?: SqlQuery;
   /** Reference data kept between jobs (default: one cache per runner). */
   referenceCache?: ReferenceDataCache;
+  /** Watches incident_memory's planner statistics (default: one per runner, see table-statistics.ts). */
+  statistics?: IncidentMemoryStatistics;
   /** Test hook: runs after a step computed and before its transaction (a crash here loses nothing). */
   beforeCommit?: (investigationId: string, from: InvestigationState, to: InvestigationState) => Promise<void>;
 }
@@ -121,6 +124,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
   const maxStepsPerJob = Math.max(1, deps.maxStepsPerJob ?? DEFAULT_MAX_STEPS_PER_JOB);
   const referenceCache = deps.referenceCache ?? new ReferenceDataCache(prisma);
   const sql = deps.sql ?? prismaSqlQuery(prisma);
+  const statistics = deps.statistics ?? new IncidentMemoryStatistics(sql, logger);
 
   /**
    * Claims the lease (the investigation is runnable and the lease is free, expired or ours) and loads the
@@ -235,6 +239,7 @@ export function createInvestigationRunner(deps: RunnerDeps): InvestigationRunner
       const done = await commit(row, g, out, now, goOn ? { owner: workerId, expiresAt: new Date(now.getTime() + leaseMs) } : null);
       await scheduleApprovalJobs(queue, done.approvals, done.severity);
       logger.debug({ tenantId, investigationId, from: g.state, to: done.to }, 'investigation advanced');
+      if (done.to === 'closed') statistics.noteStored(); // a closed investigation is stored to incident_memory
       if (atRest) return true;
       if (!goOn) {
         await queue.enqueue({ tenantId, investigationId, kind: 'step' }, { jobId: `${investigationId}-${done.to}`, priority: severityPriority(done.severity) });
