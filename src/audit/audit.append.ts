@@ -91,26 +91,59 @@ export interface CachedChainHead extends ChainHead {
 /**
  * The chain head this process last wrote for each tenant. Only a guess: it may belong to a transaction
  * that rolled back or have been overtaken by another process, which the conditional append detects (it
- * then writes nothing and the locking path runs). Holds at most `max` tenants (cleared when full).
+ * then writes nothing and the locking path runs). A stale guess costs a statement, so after one the
+ * tenant's next append locks straight away, after two in a row the next two, and so on up to
+ * {@link MAX_GUESS_BACKOFF} (several processes appending to one tenant); a guess that lands resets it.
+ * Holds at most `max` tenants (cleared when full).
  */
 export class ChainHeadCache {
-  private readonly heads = new Map<string, CachedChainHead>();
+  private readonly heads = new Map<string, { head: CachedChainHead; misses: number; skip: number }>();
 
   constructor(private readonly max = 10_000) {}
 
-  get(tenantId: string): CachedChainHead | undefined {
-    return this.heads.get(tenantId);
+  /** The head to build on, or undefined when there is none or the tenant's guesses are backing off. */
+  guess(tenantId: string): CachedChainHead | undefined {
+    const e = this.heads.get(tenantId);
+    if (!e) return undefined;
+    if (e.skip > 0) {
+      e.skip--;
+      return undefined;
+    }
+    return e.head;
   }
 
-  set(tenantId: string, head: CachedChainHead): void {
-    if (this.heads.size >= this.max && !this.heads.has(tenantId)) this.heads.clear();
-    this.heads.set(tenantId, head);
+  /** The head this process last wrote (whether or not a guess would be offered). */
+  get(tenantId: string): CachedChainHead | undefined {
+    return this.heads.get(tenantId)?.head;
+  }
+
+  /** Records the head this process just wrote; `guessed` tells whether it landed on a guess. */
+  set(tenantId: string, head: CachedChainHead, guessed?: boolean): void {
+    const e = this.heads.get(tenantId);
+    if (e) {
+      e.head = head;
+      if (guessed) e.misses = 0;
+      return;
+    }
+    if (this.heads.size >= this.max) this.heads.clear();
+    this.heads.set(tenantId, { head, misses: 0, skip: 0 });
+  }
+
+  /** A guess for the tenant was stale. */
+  missed(tenantId: string): void {
+    const e = this.heads.get(tenantId);
+    if (!e) return;
+    e.misses++;
+    e.skip = Math.min(2 ** (e.misses - 1), MAX_GUESS_BACKOFF);
   }
 
   clear(): void {
     this.heads.clear();
   }
 }
+
+/** The most appends of a tenant that lock without guessing after stale guesses. */
+export const MAX_GUESS_BACKOFF = 32;
 
 /** The process-wide {@link ChainHeadCache} appends use by default. */
 export const processChainHeads = new ChainHeadCache();
@@ -210,15 +243,16 @@ export async function appendAuditEntries(
   // Optimistic path: build on the head this process last wrote and let one statement check it is still
   // the head (and take the row lock) as it inserts. Another process's append, or a transaction of ours that
   // rolled back, makes the guess stale: nothing is written and the locking path below takes over.
-  const guess = heads?.get(tenantId);
+  const guess = heads?.guess(tenantId);
   if (guess && entries.length <= CHUNK) {
     const at = guess.timestamp.getTime() > now.getTime() ? guess.timestamp : now;
     const rows = buildRows(guess, tenantId, entries, at, now);
     if (await insertRowsIfHead(tx, tenantId, rows, guess)) {
-      heads!.set(tenantId, headOf(rows[rows.length - 1]!));
+      heads!.set(tenantId, headOf(rows[rows.length - 1]!), true);
       options.onAssigned?.(rows);
       return rows;
     }
+    heads!.missed(tenantId);
   }
 
   const state = await lockChainState(tx, tenantId);

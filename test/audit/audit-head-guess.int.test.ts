@@ -77,6 +77,38 @@ describe('appending on a guessed chain head', () => {
     expect(a.get(tenant)).toEqual(await head(tenant)); // the last append was a's (i = 11)
   });
 
+  it('backs off guessing for a tenant whose guesses keep going stale, and guesses again once one lands', async () => {
+    const tenant = await newTenant(db.prisma);
+    const a = new ChainHeadCache();
+    const b = new ChainHeadCache();
+    const append = async (heads: ChainHeadCache, n: number) => {
+      const log: string[] = [];
+      await sqlTx()((tx) => appendAudit(recording(tx, log), scopeFor(tenant), sampleEvent(n), { heads }), 10_000);
+      return log;
+    };
+    await append(a, 0);
+    let guessesOfA = 0;
+    for (let i = 1; i <= 12; i++) {
+      await append(b, i); // another process appends between each of a's appends: every guess of a is stale
+      const log = await append(a, 100 + i);
+      if (log[0] === 'aluskort_audit_insert_if_head') {
+        guessesOfA++;
+        expect(log).toEqual(['aluskort_audit_insert_if_head', 'aluskort_audit_lock_head', 'aluskort_audit_insert']);
+      } else {
+        expect(log).toEqual(['aluskort_audit_lock_head', 'aluskort_audit_insert']);
+      }
+    }
+    expect(guessesOfA).toBe(4); // appends 1, 3, 6 and 11 guess; the others lock after 1, 2, 4 stale guesses
+    // a appends alone from now on: once its backoff runs out, its guess lands and every append is one statement
+    const logs: string[][] = [];
+    for (let i = 0; i < 12; i++) logs.push(await append(a, 200 + i));
+    const landed = logs.findIndex((l) => l.length === 1);
+    expect(landed).toBeGreaterThanOrEqual(0);
+    expect(landed).toBeLessThanOrEqual(8);
+    expect(logs.slice(landed).every((l) => l.length === 1 && l[0] === 'aluskort_audit_insert_if_head')).toBe(true);
+    await expectIntact(tenant, 1 + 1 + 12 * 2 + 12);
+  });
+
   it('leaves no gap when a transaction that appended on the guess rolls back (the cache is then ahead of the table)', async () => {
     const tenant = await newTenant(db.prisma);
     const heads = new ChainHeadCache();
