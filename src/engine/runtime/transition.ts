@@ -143,7 +143,7 @@ export async function applyTransition(tx: SqlTx, input: TransitionInput): Promis
     expected_version: row.version,
     state: to,
     version: row.version + 1,
-    graph_state_json: graphStateJson,
+    ...graphStateDelta(before, after, changedFields, !Object.prototype.hasOwnProperty.call(input.patch, 'decisionChain')),
     severity: after.severity,
     classification: after.classification,
     confidence: after.confidence,
@@ -187,15 +187,50 @@ export async function applyTransition(tx: SqlTx, input: TransitionInput): Promis
   };
 }
 
+/**
+ * How a transition changes the stored GraphState: the changed top-level fields (their new values), the
+ * fields it drops, and the decision entries it appends. Only this travels to PostgreSQL, not the whole
+ * GraphState (1–10 KB, rewritten on every transition, was most of the bytes a pipeline worker sent).
+ */
+interface GraphStateDelta {
+  /** JSON object text: each changed top-level field with its new value (decisionChain only if replaced). */
+  graph_patch_json: string;
+  /** Top-level fields the new GraphState no longer has. */
+  removed: string[];
+  /** JSON array text of the entries appended to decisionChain, or null when `graph_patch_json` replaces it. */
+  decision_append_json: string | null;
+}
+
+/**
+ * The delta from `before` (the stored GraphState as loaded, the row's version guarding that it is still
+ * what is stored) to `after`. Applied to the stored JSON it gives `after` up to fields `before` only has as
+ * defaults (loadGraphState fills them in again on every load). The decision chain is appended to unless
+ * the step's patch replaced it (`mayAppend` false).
+ */
+function graphStateDelta(before: GraphState, after: GraphState, changed: readonly string[], mayAppend: boolean): GraphStateDelta {
+  const b = before as unknown as Record<string, unknown>;
+  const a = after as unknown as Record<string, unknown>;
+  // `after` is appendDecision({...before, ...patch}, entry): unless the patch replaced the chain, it is
+  // `before`'s chain plus the new entry
+  const appended = mayAppend ? after.decisionChain.slice(before.decisionChain.length) : null;
+  const patch: Record<string, unknown> = {};
+  const removed: string[] = [];
+  for (const k of changed) {
+    if (k === 'decisionChain' && appended) continue;
+    if (a[k] === undefined) {
+      if (b[k] !== undefined) removed.push(k);
+    } else patch[k] = a[k];
+  }
+  return { graph_patch_json: JSON.stringify(patch), removed, decision_append_json: appended ? JSON.stringify(appended) : null };
+}
+
 /** One version-guarded transition row write (the JSON shape the batched UPDATE reads). */
-interface TransitionWrite {
+interface TransitionWrite extends GraphStateDelta {
   investigation_id: string;
   tenant_id: string;
   expected_version: number;
   state: string;
   version: number;
-  /** The GraphState's JSON text, spliced into the statement's JSON parameter as is (serialised once). */
-  graph_state_json: string;
   severity: string;
   classification: string | null;
   confidence: number;
@@ -210,13 +245,24 @@ interface TransitionWrite {
 }
 
 /**
- * Writes transitions in ONE statement (the rows travel as a JSON array; the GraphState as JSON, so no
- * model layer walks it), each guarded by its expected version. Returns the number of rows updated.
+ * Writes transitions in ONE statement (the rows travel as a JSON array, each with its GraphState delta
+ * as JSON, so no model layer walks it), each guarded by its expected version. A stored GraphState that
+ * is not an object (never written by ALUSKORT) is treated as empty, a decision chain that is not an array
+ * as empty. Returns the number of rows updated.
  */
 async function writeTransitionRows(tx: SqlTx, writes: readonly TransitionWrite[]): Promise<number> {
   return tx.$executeRawUnsafe(
     `UPDATE investigation_state AS i
-        SET state = v.state, version = v.version, graph_state = v.graph_state, severity = v.severity,
+        SET state = v.state, version = v.version,
+            graph_state = CASE
+              WHEN v.decision_append IS NULL THEN (CASE WHEN jsonb_typeof(i.graph_state) = 'object' THEN i.graph_state ELSE '{}'::jsonb END - v.removed) || v.graph_patch
+              ELSE jsonb_set(
+                     (CASE WHEN jsonb_typeof(i.graph_state) = 'object' THEN i.graph_state ELSE '{}'::jsonb END - v.removed) || v.graph_patch,
+                     '{decisionChain}',
+                     CASE WHEN jsonb_typeof(i.graph_state -> 'decisionChain') = 'array' THEN i.graph_state -> 'decisionChain' ELSE '[]'::jsonb END
+                       || v.decision_append)
+            END,
+            severity = v.severity,
             classification = v.classification, confidence = v.confidence, llm_calls = v.llm_calls,
             total_cost_usd = v.total_cost_usd, updated_at = v.updated_at, lease_owner = v.lease_owner,
             lease_expires_at = v.lease_expires_at,
@@ -224,7 +270,7 @@ async function writeTransitionRows(tx: SqlTx, writes: readonly TransitionWrite[]
             unrecoverable_error = CASE WHEN v.set_error THEN v.unrecoverable_error ELSE i.unrecoverable_error END
        FROM jsonb_to_recordset($1::jsonb) AS v(
               investigation_id TEXT, tenant_id TEXT, expected_version INTEGER, state TEXT, version INTEGER,
-              graph_state JSONB, severity TEXT, classification TEXT, confidence REAL, llm_calls INTEGER,
+              graph_patch JSONB, removed TEXT[], decision_append JSONB, severity TEXT, classification TEXT, confidence REAL, llm_calls INTEGER,
               total_cost_usd REAL, updated_at TIMESTAMPTZ, lease_owner TEXT, lease_expires_at TIMESTAMPTZ,
               closed BOOLEAN, set_error BOOLEAN, unrecoverable_error TEXT)
       WHERE i.investigation_id = v.investigation_id AND i.tenant_id = v.tenant_id AND i.version = v.expected_version`,
@@ -232,11 +278,11 @@ async function writeTransitionRows(tx: SqlTx, writes: readonly TransitionWrite[]
   );
 }
 
-/** The JSON array the UPDATE reads: each write's fields, with its GraphState text spliced in as `graph_state`. */
+/** The JSON array the UPDATE reads: each write's fields, with its delta's JSON texts spliced in as they are. */
 function transitionRowsJson(writes: readonly TransitionWrite[]): string {
-  const parts = writes.map(({ graph_state_json, ...fields }) => {
+  const parts = writes.map(({ graph_patch_json, decision_append_json, ...fields }) => {
     const head = JSON.stringify(fields);
-    return `${head.slice(0, -1)},"graph_state":${graph_state_json}}`;
+    return `${head.slice(0, -1)},"graph_patch":${graph_patch_json},"decision_append":${decision_append_json ?? 'null'}}`;
   });
   return `[${parts.join(',')}]`;
 }
