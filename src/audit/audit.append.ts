@@ -386,36 +386,23 @@ INSERT INTO audit_records
 SELECT r.* FROM jsonb_populate_recordset(NULL::audit_records, $2::jsonb) r
  WHERE (SELECT advanced FROM adv)`;
 
+/** $1..$6 of both insert statements: the tenant, the rows, and the new head (the last row). */
+function insertParams(tenantId: string, rows: readonly AuditRow[]): unknown[] {
+  const last = rows[rows.length - 1]!;
+  return [tenantId, rowsJson(rows), last.sequenceNumber, last.recordHash, last.timestamp.toISOString(), last.ingestedAt.toISOString()];
+}
+
 async function insertRows(tx: SqlTx, tenantId: string, rows: readonly AuditRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    const last = chunk[chunk.length - 1]!;
-    const updated = await executeNamed(tx, 'aluskort_audit_insert', INSERT_AND_ADVANCE, [
-      tenantId,
-      rowsJson(chunk),
-      last.sequenceNumber,
-      last.recordHash,
-      last.timestamp.toISOString(),
-      last.ingestedAt.toISOString(),
-      chunk.length,
-    ]);
+    const updated = await executeNamed(tx, 'aluskort_audit_insert', INSERT_AND_ADVANCE, [...insertParams(tenantId, chunk), chunk.length]);
     if (updated !== 1) throw new Error(`audit append for tenant ${tenantId}: chain head not advanced`);
   }
 }
 
 /** Inserts `rows` (≤ CHUNK) if the chain head is still `head`: true when it was (and the rows are in). */
 async function insertRowsIfHead(tx: SqlTx, tenantId: string, rows: readonly AuditRow[], head: ChainHead): Promise<boolean> {
-  const last = rows[rows.length - 1]!;
-  const inserted = await executeNamed(tx, 'aluskort_audit_insert_if_head', INSERT_IF_HEAD, [
-    tenantId,
-    rowsJson(rows),
-    last.sequenceNumber,
-    last.recordHash,
-    last.timestamp.toISOString(),
-    last.ingestedAt.toISOString(),
-    head.sequenceNumber,
-    head.recordHash,
-  ]);
+  const inserted = await executeNamed(tx, 'aluskort_audit_insert_if_head', INSERT_IF_HEAD, [...insertParams(tenantId, rows), head.sequenceNumber, head.recordHash]);
   if (inserted === 0) return false;
   if (inserted !== rows.length) throw new Error(`audit append for tenant ${tenantId}: ${inserted} of ${rows.length} records inserted`);
   return true;
