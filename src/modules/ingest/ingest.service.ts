@@ -164,22 +164,46 @@ export class IngestService {
     const sorted = [...pending].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const timeout = Math.min(60_000, 10_000 + pending.length * 50);
     const work = async (tx: SqlTx) => {
-        // INSERT … ON CONFLICT DO NOTHING: a concurrent identical ingest waits for ours, then skips. Plain SQL
-        // with the rows as one JSON parameter: the model layer would walk every payload's JSON to serialise it.
-        const inserted = await tx.$queryRawUnsafe<{ alert_pk: string; source: string; source_alert_id: string }[]>(
-          `INSERT INTO alerts (tenant_id, source, source_alert_id, "timestamp", title, description, severity, tactics, techniques,
-                               entities, product, raw_payload)
-           SELECT $1, source, source_alert_id, "timestamp", title, description, severity, tactics, techniques, entities, product, raw_payload
-             FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (source TEXT, source_alert_id TEXT, "timestamp" TIMESTAMPTZ, title TEXT,
-                  description TEXT, severity TEXT, tactics TEXT[], techniques TEXT[], entities JSONB, product TEXT, raw_payload JSONB))
-                  WITH ORDINALITY AS v(source, source_alert_id, "timestamp", title, description, severity, tactics, techniques, entities,
-                  product, raw_payload, ord)
-            ORDER BY ord
-           ON CONFLICT (tenant_id, source, source_alert_id) DO NOTHING
-           RETURNING alert_pk, source, source_alert_id`,
+        // One statement inserts the alerts (INSERT … ON CONFLICT DO NOTHING: a concurrent identical ingest
+        // waits for ours, then skips) and, for the alerts it inserted, their investigations (state received).
+        // Plain SQL with the rows as one JSON parameter: the model layer would walk every payload's JSON to
+        // serialise it. Keys are made here, so each investigation's GraphState is complete before the insert.
+        const now = new Date();
+        const planned = sorted.map((p) => {
+          const alertId = randomUUID();
+          const investigationId = randomUUID();
+          // as stored (JSON): what a read of the row gives
+          const graphState = JSON.parse(JSON.stringify(initialGraphState(p.alert, { investigationId, tenantId, alertId }))) as Prisma.JsonValue;
+          return { p, alertId, investigationId, graphState };
+        });
+        const inserted = await tx.$queryRawUnsafe<{ alert_pk: string }[]>(
+          `WITH v AS (
+             SELECT * FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (alert_pk TEXT, source TEXT, source_alert_id TEXT, "timestamp" TIMESTAMPTZ,
+                    title TEXT, description TEXT, severity TEXT, tactics TEXT[], techniques TEXT[], entities JSONB, product TEXT,
+                    raw_payload JSONB, investigation_id TEXT, graph_state JSONB))
+                    WITH ORDINALITY AS v(alert_pk, source, source_alert_id, "timestamp", title, description, severity, tactics, techniques,
+                    entities, product, raw_payload, investigation_id, graph_state, ord)
+           ),
+           ins AS (
+             INSERT INTO alerts (alert_pk, tenant_id, source, source_alert_id, "timestamp", title, description, severity, tactics, techniques,
+                                 entities, product, raw_payload)
+             SELECT alert_pk, $1, source, source_alert_id, "timestamp", title, description, severity, tactics, techniques, entities, product, raw_payload
+               FROM v ORDER BY ord
+             ON CONFLICT (tenant_id, source, source_alert_id) DO NOTHING
+             RETURNING alert_pk
+           ),
+           inv AS (
+             INSERT INTO investigation_state (investigation_id, state, alert_id, tenant_id, graph_state, version, severity, title, source,
+                                              created_at, updated_at)
+             SELECT v.investigation_id, 'received', v.alert_pk, $1, v.graph_state, 0, v.severity, v.title, v.source, $3::timestamptz, $3::timestamptz
+               FROM v JOIN ins ON ins.alert_pk = v.alert_pk
+              ORDER BY v.ord
+           )
+           SELECT alert_pk FROM ins`,
           tenantId,
           JSON.stringify(
-            sorted.map(({ alert }) => ({
+            planned.map(({ p: { alert }, alertId, investigationId, graphState }) => ({
+              alert_pk: alertId,
               source: alert.source,
               source_alert_id: alert.alertId,
               timestamp: new Date(alert.timestamp).toISOString(),
@@ -191,10 +215,14 @@ export class IngestService {
               entities: alert.entities,
               product: alert.product,
               raw_payload: alert.rawPayload,
+              investigation_id: investigationId,
+              graph_state: graphState,
             })),
           ),
+          now.toISOString(),
         );
-        const newAlertPk = new Map(inserted.map((r) => [keyOf({ source: r.source as AlertSource, alertId: r.source_alert_id }), r.alert_pk]));
+        const insertedPks = new Set(inserted.map((r) => r.alert_pk));
+        const newAlertPk = new Map(planned.filter((x) => insertedPks.has(x.alertId)).map((x) => [x.p.key, x.alertId]));
 
         const existing = new Map<string, InvestigationNode | null>();
         const dupes = sorted.filter((p) => !newAlertPk.has(p.key));
@@ -217,54 +245,33 @@ export class IngestService {
           if (missing.length > 0) throw new Error(`ingest: ${missing.length} conflicting alert(s) not visible after ON CONFLICT`);
         }
 
-        const fresh = sorted.filter((p) => newAlertPk.has(p.key));
-        const ids = new Map(fresh.map((p) => [p.key, randomUUID()]));
-        const now = new Date();
-        const invRows: InvestigationRow[] = fresh.map(({ alert, key }) => {
-          const investigationId = ids.get(key)!;
-          const alertId = newAlertPk.get(key)!;
-          return {
-            investigationId,
-            state: 'received',
-            alertId,
-            tenantId,
-            // as stored (JSON): what a read of the row gives
-            graphState: JSON.parse(JSON.stringify(initialGraphState(alert, { investigationId, tenantId, alertId }))) as Prisma.JsonValue,
-            confidence: 0,
-            llmCalls: 0,
-            totalCostUsd: 0,
-            createdAt: now,
-            updatedAt: now,
-            version: 0,
-            severity: alert.severity,
-            classification: null,
-            title: alert.title,
-            source: alert.source,
-            leaseOwner: null,
-            leaseExpiresAt: null,
-            closedAt: null,
-            unrecoverableError: null,
-          };
-        });
-        if (invRows.length > 0) {
-          await tx.$executeRawUnsafe(
-            `INSERT INTO investigation_state (investigation_id, state, alert_id, tenant_id, graph_state, version, severity, title, source,
-                                              created_at, updated_at)
-             SELECT investigation_id, 'received', alert_id, $1, graph_state, 0, severity, title, source, $2::timestamptz, $2::timestamptz
-               FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (investigation_id TEXT, alert_id TEXT, graph_state JSONB, severity TEXT,
-                    title TEXT, source TEXT)) WITH ORDINALITY AS v(investigation_id, alert_id, graph_state, severity, title, source, ord)
-              ORDER BY ord`,
-            tenantId,
-            now.toISOString(),
-            JSON.stringify(
-              invRows.map((r) => ({ investigation_id: r.investigationId, alert_id: r.alertId, graph_state: r.graphState, severity: r.severity, title: r.title, source: r.source })),
-            ),
-          );
-        }
+        const fresh = planned.filter((x) => insertedPks.has(x.alertId));
+        const ids = new Map(fresh.map((x) => [x.p.key, x.investigationId]));
+        const invRows: InvestigationRow[] = fresh.map(({ p: { alert }, alertId, investigationId, graphState }) => ({
+          investigationId,
+          state: 'received',
+          alertId,
+          tenantId,
+          graphState,
+          confidence: 0,
+          llmCalls: 0,
+          totalCostUsd: 0,
+          createdAt: now,
+          updatedAt: now,
+          version: 0,
+          severity: alert.severity,
+          classification: null,
+          title: alert.title,
+          source: alert.source,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          closedAt: null,
+          unrecoverableError: null,
+        }));
         const byId = new Map(invRows.map((r) => [r.investigationId, r]));
         const created = new Map<string, InvestigationNode>();
         const events: AuditEventInput[] = [];
-        for (const p of fresh) {
+        for (const { p } of fresh) {
           const row = byId.get(ids.get(p.key)!)!;
           created.set(p.key, toInvestigationNode(row));
           events.push({
