@@ -1,5 +1,5 @@
 /**
- * CPU per investigation: starts ALUSKORT (API + BENCH_WORKERS pipeline workers, default 32, server
+ * CPU per investigation: starts ALUSKORT (API + BENCH_WORKERS pipeline jobs, default the product's, server
  * PostgreSQL + Redis) on a throwaway database, runs 200 warm-up investigations, then ingests
  * BENCH_INVESTIGATIONS (default 1,000) alerts in batches of 100 and waits until all are terminal or
  * awaiting_human. Prints investigations/s and the CPU time per investigation of the server process, of its
@@ -13,9 +13,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { Pool } from 'pg';
+import { DEFAULT_WORKERS } from '../src/config/config';
 import { admin, benchAlert, dbUrl, postGraphQL } from './bench-kit';
 
 const N = Number(process.env.BENCH_INVESTIGATIONS ?? 1000);
+const WORKERS = process.env.BENCH_WORKERS ?? String(DEFAULT_WORKERS);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROOT = path.resolve(__dirname, '..');
 const BOOTSTRAP = `bench-${randomBytes(16).toString('hex')}`;
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
       ALUSKORT_BOOTSTRAP_KEY: BOOTSTRAP,
       ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
       ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
-      ALUSKORT_WORKERS: process.env.BENCH_WORKERS ?? '32',
+      ALUSKORT_WORKERS: WORKERS,
       ALUSKORT_REDIS_NAMESPACE: `benchcpu${randomBytes(3).toString('hex')}`,
       DATABASE_POOL_MAX: '20',
       NODE_OPTIONS: '',
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
     const secs = (performance.now() - t0) / 1000;
     const per = (a: number, b: number) => `${(((b - a) * 1000) / N).toFixed(2)} ms`;
     process.stdout.write(
-      `\nALUSKORT pipeline CPU (API + 32 workers, one tenant, ${N} investigations after 200 warm-up)\n\n` +
+      `\nALUSKORT pipeline CPU (API + ${WORKERS} pipeline jobs, one tenant, ${N} investigations after 200 warm-up)\n\n` +
         `  investigations/s            ${(N / secs).toFixed(0)}\n` +
         `  CPU per investigation       server process ${per(node0, cpuSeconds(server.pid!))}, PostgreSQL backends ${per(pg0, cpuOf(db))}, Redis ${per(redis0, cpuOf('redis-server'))}\n`,
     );

@@ -21,6 +21,7 @@ import { Pool } from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
+import { DEFAULT_WORKERS } from '../src/config/config';
 import { admin, benchAlert, dbUrl, postGraphQL } from './bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -168,7 +169,7 @@ async function openLoop(port: number, rate: number, seconds: number): Promise<{ 
 async function main(): Promise<void> {
   // Two deployments on their own databases and queue namespaces, so that no phase measures the backlog
   // another phase left behind: A is an API-only process (ALUSKORT_WORKERS=0: its work waits in the queue
-  // for a worker tier), B runs the API and 32 pipeline workers in one process.
+  // for a worker tier), B runs the API and the default number of pipeline workers in one process.
   const dbA = `aluskort_bench_pipeline_${randomBytes(4).toString('hex')}`;
   const dbB = `aluskort_bench_pipeline_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${dbA}"`);
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
     // 2a. the same with a separate worker process (`npm run worker`, 32 jobs) working through A's backlog.
     const worker = spawn(process.execPath, ['-r', '@swc-node/register', 'src/worker.ts'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, REDIS_URL, LOG_LEVEL: 'warn', ALUSKORT_WORKERS: '32', ALUSKORT_REDIS_NAMESPACE: nsA, DATABASE_POOL_MAX: '20', NODE_OPTIONS: '' },
+      env: { ...process.env, DATABASE_URL: url, REDIS_URL, LOG_LEVEL: 'warn', ALUSKORT_WORKERS: String(DEFAULT_WORKERS), ALUSKORT_REDIS_NAMESPACE: nsA, DATABASE_POOL_MAX: '20', NODE_OPTIONS: '' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     try {
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
 
     // Deployment B: API + pipeline workers in one process, fresh database.
     const nsB = `benchb${randomBytes(3).toString('hex')}`;
-    serverB = startServer(urlB, portB, 32, nsB);
+    serverB = startServer(urlB, portB, DEFAULT_WORKERS, nsB);
     await waitHealthy(portB);
     const settle = async (deadlineMs: number) => {
       const end = Date.now() + deadlineMs;
@@ -341,7 +342,7 @@ async function main(): Promise<void> {
       `${received.length} deliveries for ${ingested4} alerts`,
     ]);
 
-    process.stdout.write('\nALUSKORT pipeline benchmark (PostgreSQL + Redis on 127.0.0.1, this machine)\n  A: API-only process (ALUSKORT_WORKERS=0), later with a separate worker process; B: API + 32 pipeline workers in one process; each on its own database\n\n');
+    process.stdout.write(`\nALUSKORT pipeline benchmark (PostgreSQL + Redis on 127.0.0.1, this machine)\n  A: API-only process (ALUSKORT_WORKERS=0), later with a separate worker process; B: API + ${DEFAULT_WORKERS} pipeline jobs in one process; each on its own database\n\n`);
     for (const r of rows) process.stdout.write(`  ${r[0].padEnd(52)} ${r.slice(1).join('   ')}\n`);
     if (errorSamples.size) process.stdout.write(`\n  errors seen: ${[...errorSamples].join(' | ')}\n`);
     process.stdout.write('\n  targets: batched ≥ 1,000 alerts/s, single-alert p99 ≤ 50 ms, ≥ 200 investigations/s, subscriber p99 ≤ 50 ms\n');
