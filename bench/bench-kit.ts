@@ -1,9 +1,75 @@
 /**
- * Pieces the benchmark scripts share: the admin connection, throwaway database URLs, a keep-alive
- * GraphQL POST, the benchmark's canonical alert and audit event. Not a benchmark itself.
+ * Pieces the benchmark scripts share: the admin connection, throwaway database URLs, starting and stopping
+ * an ALUSKORT process, a keep-alive GraphQL POST, the benchmark's canonical alert and audit event. Not a
+ * benchmark itself.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
 import { Client } from 'pg';
+
+const ROOT = path.resolve(__dirname, '..');
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface BenchProcess {
+  /** Database URL. */
+  url: string;
+  /** Pipeline jobs (ALUSKORT_WORKERS). */
+  workers: number | string;
+  /** Redis key namespace (one per deployment). */
+  namespace: string;
+  /** HTTP port and bootstrap admin key (the API server only). */
+  port?: number;
+  bootstrapKey?: string;
+  /** `src/main.ts` (default: API, plus pipeline jobs) or `src/worker.ts` (pipeline only). */
+  script?: string;
+  /** Options for node itself (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
+}
+
+/** Starts ALUSKORT as its own process on server PostgreSQL and Redis (rate limits off, pool of 20, warn logs). */
+export function startProcess(p: BenchProcess): ChildProcess {
+  return spawn(process.execPath, [...(p.nodeArgs ?? []), '-r', '@swc-node/register', p.script ?? 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: p.url,
+      REDIS_URL,
+      ...(p.port !== undefined ? { PORT: String(p.port), HOST: '127.0.0.1' } : {}),
+      ...(p.bootstrapKey !== undefined ? { ALUSKORT_BOOTSTRAP_KEY: p.bootstrapKey } : {}),
+      LOG_LEVEL: 'warn',
+      ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
+      ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
+      ALUSKORT_WORKERS: String(p.workers),
+      ALUSKORT_REDIS_NAMESPACE: p.namespace,
+      DATABASE_POOL_MAX: '20',
+      NODE_OPTIONS: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Waits (up to 60 s) until the server on `port` answers /readyz with 200. */
+export async function waitReady(port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      http.get({ host: '127.0.0.1', port, path: '/readyz' }, (r) => resolve(r.statusCode === 200)).on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('server did not become ready');
+}
+
+/** SIGTERM, then SIGKILL after 10 s. */
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
 
 export const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 

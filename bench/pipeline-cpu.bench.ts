@@ -7,19 +7,15 @@
  * throughput on a shared machine, so it is the figure to compare between versions.
  * BENCH_SERVER_NODE_ARGS passes options to the server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { DEFAULT_WORKERS } from '../src/config/config';
-import { admin, benchAlert, dbUrl, postGraphQL } from './bench-kit';
+import { admin, benchAlert, dbUrl, postGraphQL, startProcess, stopProcess, waitReady } from './bench-kit';
 
 const N = Number(process.env.BENCH_INVESTIGATIONS ?? 1000);
 const WORKERS = process.env.BENCH_WORKERS ?? String(DEFAULT_WORKERS);
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ROOT = path.resolve(__dirname, '..');
 const BOOTSTRAP = `bench-${randomBytes(16).toString('hex')}`;
 
 /** utime + stime of a process in seconds (clock ticks of 1/100 s). */
@@ -57,34 +53,17 @@ async function main(): Promise<void> {
   await admin(`CREATE DATABASE "${db}"`);
   const url = dbUrl(db);
   const port = 30000 + Math.floor(Math.random() * 20000);
-  const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : []), '-r', '@swc-node/register', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      REDIS_URL,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ALUSKORT_BOOTSTRAP_KEY: BOOTSTRAP,
-      ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
-      ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
-      ALUSKORT_WORKERS: WORKERS,
-      ALUSKORT_REDIS_NAMESPACE: `benchcpu${randomBytes(3).toString('hex')}`,
-      DATABASE_POOL_MAX: '20',
-      NODE_OPTIONS: '',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const server = startProcess({
+    url,
+    port,
+    workers: WORKERS,
+    namespace: `benchcpu${randomBytes(3).toString('hex')}`,
+    bootstrapKey: BOOTSTRAP,
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS ? process.env.BENCH_SERVER_NODE_ARGS.split(' ') : [],
   });
   const pool = new Pool({ connectionString: url, max: 2 });
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ok = await new Promise<boolean>((r) => http.get({ host: '127.0.0.1', port, path: '/readyz' }, (x) => r(x.statusCode === 200)).on('error', () => r(false)));
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error('server did not become ready');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitReady(port);
     const settled = async () =>
       (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM investigation_state WHERE state IN ('closed', 'failed', 'awaiting_human')`)).rows[0]!.n;
     const ingest = async (count: number) => {
@@ -117,12 +96,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await pool.end().catch(() => undefined);
-    if (server.exitCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-    }
+    await stopProcess(server);
     agent.destroy();
     await admin(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`).catch(() => undefined);
   }

@@ -13,21 +13,18 @@
  * Settings: BENCH_SECONDS (default 8 per phase), BENCH_PG_ADMIN_URL, BENCH_REDIS_URL.
  */
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import path from 'node:path';
 import { Pool } from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { DEFAULT_WORKERS } from '../src/config/config';
-import { admin, benchAlert, dbUrl, postGraphQL } from './bench-kit';
+import { admin, benchAlert, dbUrl, postGraphQL, REDIS_URL, startProcess, stopProcess, waitReady } from './bench-kit';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CLIENTS = 32;
-const ROOT = path.resolve(__dirname, '..');
 const BOOTSTRAP = `bench-${randomBytes(16).toString('hex')}`;
 
 function pct(xs: number[], p: number): number {
@@ -81,55 +78,13 @@ async function closedLoop(clients: number, seconds: number, op: () => Promise<nu
   return { units, latencies, errors };
 }
 
-async function waitHealthy(port: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      const ok = await new Promise<boolean>((resolve) => {
-        http.get({ host: '127.0.0.1', port, path: '/readyz' }, (r) => resolve(r.statusCode === 200)).on('error', () => resolve(false));
-      });
-      if (ok) return;
-    } catch {
-      /* retry */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('server did not become ready');
-}
-
 async function countTerminal(pool: Pool): Promise<number> {
   const r = await pool.query(`SELECT count(*)::int AS n FROM investigation_state WHERE state IN ('closed','failed','awaiting_human')`);
   return r.rows[0].n as number;
 }
 
 function startServer(url: string, port: number, workers: number, namespace: string): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      REDIS_URL,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ALUSKORT_BOOTSTRAP_KEY: BOOTSTRAP,
-      ALUSKORT_RATE_LIMIT_CAPACITY: '1000000',
-      ALUSKORT_RATE_LIMIT_PER_SECOND: '1000000',
-      ALUSKORT_WORKERS: String(workers),
-      ALUSKORT_REDIS_NAMESPACE: namespace,
-      DATABASE_POOL_MAX: '20',
-      NODE_OPTIONS: '',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function stopServer(server: ChildProcess | undefined): Promise<void> {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  return startProcess({ url, port, workers, namespace, bootstrapKey: BOOTSTRAP });
 }
 
 /** Open loop: `rate` single-alert requests/s for `seconds`; latencies of the successful ones. */
@@ -186,7 +141,7 @@ async function main(): Promise<void> {
   try {
     const nsA = `bencha${randomBytes(3).toString('hex')}`;
     server = startServer(url, port, 0, nsA);
-    await waitHealthy(port);
+    await waitReady(port);
 
     // Baseline: single-row INSERT transactions/s with the same number of clients.
     await pool.query('CREATE TABLE bench_baseline (id bigserial primary key, payload jsonb not null, at timestamptz not null default now())');
@@ -229,25 +184,21 @@ async function main(): Promise<void> {
     rows.push(['A ingestAlert at 200 req/s offered', `${(openA.sent / SECONDS).toFixed(0)} req/s sent`, `p50 ${pct(openA.latencies, 50).toFixed(1)} ms`, `p99 ${pct(openA.latencies, 99).toFixed(1)} ms`, `errors ${openA.errors}`]);
 
     // 2a. the same with a separate worker process (`npm run worker`, 32 jobs) working through A's backlog.
-    const worker = spawn(process.execPath, ['-r', '@swc-node/register', 'src/worker.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, REDIS_URL, LOG_LEVEL: 'warn', ALUSKORT_WORKERS: String(DEFAULT_WORKERS), ALUSKORT_REDIS_NAMESPACE: nsA, DATABASE_POOL_MAX: '20', NODE_OPTIONS: '' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const worker = startProcess({ url, workers: DEFAULT_WORKERS, namespace: nsA, script: 'src/worker.ts' });
     try {
       await new Promise((r) => setTimeout(r, 5000)); // worker started and busy
       const openW = await openLoop(port, 200, SECONDS);
       rows.push(['A ingestAlert at 200 req/s, + worker process busy', `${(openW.sent / SECONDS).toFixed(0)} req/s sent`, `p50 ${pct(openW.latencies, 50).toFixed(1)} ms`, `p99 ${pct(openW.latencies, 99).toFixed(1)} ms`, `errors ${openW.errors}`]);
     } finally {
-      await stopServer(worker);
+      await stopProcess(worker);
     }
-    await stopServer(server);
+    await stopProcess(server);
     server = undefined;
 
     // Deployment B: API + pipeline workers in one process, fresh database.
     const nsB = `benchb${randomBytes(3).toString('hex')}`;
     serverB = startServer(urlB, portB, DEFAULT_WORKERS, nsB);
-    await waitHealthy(portB);
+    await waitReady(portB);
     const settle = async (deadlineMs: number) => {
       const end = Date.now() + deadlineMs;
       for (;;) {
@@ -347,8 +298,8 @@ async function main(): Promise<void> {
     if (errorSamples.size) process.stdout.write(`\n  errors seen: ${[...errorSamples].join(' | ')}\n`);
     process.stdout.write('\n  targets: batched ≥ 1,000 alerts/s, single-alert p99 ≤ 50 ms, ≥ 200 investigations/s, subscriber p99 ≤ 50 ms\n');
   } finally {
-    await stopServer(server);
-    await stopServer(serverB);
+    await stopProcess(server);
+    await stopProcess(serverB);
     await pool.end().catch(() => undefined);
     await poolB.end().catch(() => undefined);
     agent.destroy();
